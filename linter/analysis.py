@@ -1,0 +1,178 @@
+"""Analyse a reply: run spaCy once and derive what every rule's guards need.
+
+The `Doc` carries the tokens, sentences, norms and lemmas; `Analysis` adds
+per-token facts that are about the reply rather than about language:
+which clause a token is in, whether it is quoted (the customer's words cited
+back), and whether it is part of the greeting or the signature (the frame).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+NEGATIONS = frozenset(
+    "niet geen nooit niets niks nergens geenszins allerminst nimmer noch nie nix".split()
+)
+# Words that open a new clause. "dat" only when a trained tagger does not call it a pronoun.
+CLAUSE_OPENERS = frozenset(
+    "maar want omdat dat waarom of terwijl hoewel ofschoon zodat doordat aangezien wanneer "
+    "toen nadat voordat zodra als indien mits tenzij dus wat hoe en die".split()
+)
+# Clauses opened by these depend on the clause before them ("ik zeg niet dat ..."),
+# so a negation there counts for them too.
+SUBORDINATORS = frozenset("dat of waarom hoe wat".split())
+CLAUSE_PUNCT = frozenset(",;:()[]\"\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014-/")
+
+GREETING = re.compile(
+    r"^\s*(beste|geachte|hallo|hoi|hey|hi|dag|goedemorgen|goedemiddag|goedenavond|lieve|waarde|l\.?s\.?)\b",
+    re.IGNORECASE,
+)
+SIGN_OFF = re.compile(
+    r"^\s*(met\s+)?((vriendelijke|hartelijke|beste|warme|zonnige|collegiale)\s+)?(groet(en|jes)?|gr\.?)\b"
+    r"|^\s*(m\.?v\.?g\.?|hoogachtend|kind regards|best regards|regards|doei|fijne dag)\b"
+    r"|^-- ?$",
+    re.IGNORECASE,
+)
+MAX_FRAME_LINE_WORDS = 8
+QUOTE_PAIRS = (
+    re.compile(r'"[^"\n]{1,400}"'),
+    re.compile(r"\u201c[^\u201d\n]{1,400}\u201d"),
+    re.compile(r"\u201e[^\u201d\u201c\n]{1,400}[\u201d\u201c]"),
+    re.compile(r"\u00ab[^\u00bb\n]{1,400}\u00bb"),
+    # Single quotes only around words, so that "zo'n" and "'s avonds" are no quotes.
+    re.compile(r"(?<![\w'])'(?=\w)[^'\n]{1,400}(?<=[\w.!?,])'(?![\w'])"),
+    re.compile(r"\u2018[^\u2019\n]{1,400}\u2019(?!\w)"),
+    re.compile(r"(?m)^[ \t]*>.*$"),  # quoted e-mail history
+)
+
+
+@dataclass
+class Analysis:
+    text: str
+    doc: Doc
+    clause_of: list[int]
+    clause_start: list[int]  # first token of each clause
+    clause_subordinate: list[bool]  # clause opened by a subordinator
+    sentence_of: list[int]
+    quoted: list[bool]
+    frame: list[bool]
+    has_greeting: bool
+    has_sign_off: bool
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        return list(self.doc.sents)
+
+    @cached_property
+    def body_sentences(self) -> list[Span]:
+        """Sentences outside greeting and signature that hold at least one word."""
+        return [
+            sent
+            for sent in self.sentences
+            if any(not self.frame[t.i] and not t.is_space and not t.is_punct for t in sent)
+        ]
+
+    @cached_property
+    def body_word_count(self) -> int:
+        return sum(1 for t in self.doc if not self.frame[t.i] and not t.is_space and not t.is_punct)
+
+    def clause_range(self, clause: int) -> range:
+        start = self.clause_start[clause]
+        end = self.clause_start[clause + 1] if clause + 1 < len(self.clause_start) else len(self.doc)
+        return range(start, end)
+
+    def is_negation(self, i: int) -> bool:
+        return self.doc[i].norm_ in NEGATIONS
+
+
+def analyse(nlp: Language, text: str) -> Analysis:
+    doc = nlp(text)
+    sentence_of = [0] * len(doc)
+    for number, sent in enumerate(doc.sents):
+        for token in sent:
+            sentence_of[token.i] = number
+    clause_of, clause_start, clause_subordinate = _clauses(doc)
+    frame, has_greeting, has_sign_off = _frame(doc, text)
+    return Analysis(
+        text=text,
+        doc=doc,
+        clause_of=clause_of,
+        clause_start=clause_start,
+        clause_subordinate=clause_subordinate,
+        sentence_of=sentence_of,
+        quoted=_quoted(doc, text),
+        frame=frame,
+        has_greeting=has_greeting,
+        has_sign_off=has_sign_off,
+    )
+
+
+def _clauses(doc: Doc) -> tuple[list[int], list[int], list[bool]]:
+    tagged = doc.has_annotation("POS")
+    clause_of: list[int] = []
+    starts: list[int] = []
+    subordinate: list[bool] = []
+    for token in doc:
+        opener = token.norm_ in CLAUSE_OPENERS and not (tagged and token.norm_ == "dat" and token.pos_ == "PRON")
+        new = token.i == 0 or token.is_sent_start or opener
+        previous = doc[token.i - 1] if token.i else None
+        if previous is not None and (previous.text in CLAUSE_PUNCT or previous.is_space):
+            new = True
+        if new and (not starts or starts[-1] != token.i):
+            starts.append(token.i)
+            subordinate.append(token.norm_ in SUBORDINATORS and not token.is_sent_start)
+        clause_of.append(len(starts) - 1)
+    return clause_of, starts, subordinate
+
+
+def _char_mask(doc: Doc, ranges: list[tuple[int, int]]) -> list[bool]:
+    """Tokens whose first character lies in one of the ranges (a single sweep, linear time)."""
+    mask = [False] * len(doc)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    current = 0
+    for token in doc:
+        while current < len(merged) and merged[current][1] <= token.idx:
+            current += 1
+        if current == len(merged):
+            break
+        mask[token.i] = merged[current][0] <= token.idx
+    return mask
+
+
+def _quoted(doc: Doc, text: str) -> list[bool]:
+    ranges = [(m.start(), m.end()) for pattern in QUOTE_PAIRS for m in pattern.finditer(text)]
+    return _char_mask(doc, ranges)
+
+
+def _frame(doc: Doc, text: str) -> tuple[list[bool], bool, bool]:
+    """Mark the greeting (first line) and the sign-off with everything below it."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*", text) if m.group().strip()]
+    ranges: list[tuple[int, int]] = []
+    has_greeting = has_sign_off = False
+    if lines:
+        start, line = lines[0]
+        if GREETING.match(line):
+            words = line.split()
+            comma = line.find(",")
+            if len(words) <= MAX_FRAME_LINE_WORDS and (comma < 0 or comma >= len(line.rstrip()) - 1):
+                ranges.append((start, start + len(line)))
+                has_greeting = True
+            elif 0 < comma and len(line[:comma].split()) <= 4:  # "Hoi Sanne, helaas ..."
+                ranges.append((start, start + comma + 1))
+                has_greeting = True
+    for start, line in lines[1:] if has_greeting else lines:
+        if SIGN_OFF.match(line) and len(line.split()) <= MAX_FRAME_LINE_WORDS:
+            ranges.append((start, len(text)))
+            has_sign_off = True
+            break
+    return _char_mask(doc, ranges), has_greeting, has_sign_off

@@ -1,0 +1,160 @@
+"""Judge the whole reply: turn rule hits into findings and elements.
+
+- Elements (bad news, the handles that are present) become positive feedback.
+- Pitfall hits become findings.
+- `missing` rules fire when the reply carries the element they require (bad
+  news) and lacks the one they ask for; they point at the first bad-news sentence.
+- `reply_checks` are judgements no phrase pattern can make (a bare refusal).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from spacy.tokens import Span
+
+from .analysis import Analysis
+from .matching import Hit
+from .pipeline import PipelineInfo
+from .report import Element, Finding, Position, Report
+from .rules import Rule, RuleSet
+
+BAD_NEWS = "bad-news"
+
+
+def judge(
+    analysis: Analysis,
+    hits: dict[str, list[Hit]],
+    ruleset: RuleSet,
+    pipeline: PipelineInfo,
+    channel: str = "email",
+    min_words: int = 0,
+    selected: Callable[[str], bool] = lambda rule_id: True,
+) -> Report:
+    position = Position(analysis.text)
+    rules = ruleset.by_id()
+    doc = analysis.doc
+    hits = _with_implied(hits, rules)
+
+    elements = [
+        _element(rules[rule_id], analysis, hit, position)
+        for rule_id, rule_hits in hits.items()
+        if rules[rule_id].kind == "element"
+        for hit in rule_hits
+    ]
+    elements.sort(key=lambda e: (e.start, e.name))
+    present = {element.name for element in elements}
+    bad_news_hits = hits.get(BAD_NEWS, [])
+
+    findings: list[Finding] = []
+    for rule in ruleset.rules:
+        if not selected(rule.id) or channel not in rule.channels:
+            continue
+        if rule.kind == "pitfall":
+            for hit in hits.get(rule.id, []):
+                findings.append(_finding(rule, analysis, doc[hit.start : hit.end], position))
+            for check in rule.reply_checks:
+                span = REPLY_CHECKS[check](analysis, hits)
+                if span is not None and not any(f.rule == rule.id and f.start <= span.start_char < f.end for f in findings):
+                    findings.append(_finding(rule, analysis, span, position))
+        elif rule.kind == "missing" and rule.requires in present and analysis.body_word_count >= min_words:
+            required = hits.get(rule.requires, [])
+            wanted = hits.get(rule.element, [])
+            if rule.position == "after":
+                wanted = [hit for hit in wanted if hit.start >= required[0].start]
+            if not wanted:
+                sentence = doc[required[0].start].sent
+                findings.append(_finding(rule, analysis, _trim(sentence, analysis), position))
+    findings.sort(key=lambda f: (f.start, f.rule))
+    notes = []
+    if bad_news_hits:
+        line, _ = position.at(doc[bad_news_hits[0].start].idx)
+        notes.append(f"Dit antwoord brengt slecht nieuws (regel {line}); daarom wordt gekeken naar de handvatten.")
+    return Report(
+        text=analysis.text,
+        channel=channel,
+        pipeline=pipeline,
+        bad_news=BAD_NEWS in present,
+        findings=findings,
+        elements=elements,
+        notes=notes,
+    )
+
+
+def _with_implied(hits: dict[str, list[Hit]], rules: dict[str, Rule]) -> dict[str, list[Hit]]:
+    """A clear refusal is also bad news: add implied elements where they were not found."""
+    result = {rule_id: list(rule_hits) for rule_id, rule_hits in hits.items()}
+    for rule_id, rule_hits in hits.items():
+        for implied in rules[rule_id].implies:
+            existing = result.setdefault(implied, [])
+            for hit in rule_hits:
+                if not any(h.start < hit.end and hit.start < h.end for h in existing):
+                    existing.append(Hit(implied, hit.start, hit.end))
+            existing.sort(key=lambda h: h.start)
+    return result
+
+
+def _trim(span: Span, analysis: Analysis) -> Span:
+    """The sentence without surrounding white space and frame tokens."""
+    tokens = [t for t in span if not t.is_space and not analysis.frame[t.i]]
+    if not tokens:
+        return span
+    return span.doc[tokens[0].i : tokens[-1].i + 1]
+
+
+def _finding(rule: Rule, analysis: Analysis, span: Span, position: Position) -> Finding:
+    start, end = span.start_char, span.end_char
+    line, column = position.at(start)
+    end_line, end_column = position.at(max(start, end - 1))
+    text = analysis.text[start:end]
+    return Finding(
+        rule=rule.id,
+        kind=rule.kind,
+        severity=rule.severity,
+        message=rule.message.replace("{text}", " ".join(text.split())),
+        why=rule.why,
+        suggestions=list(rule.suggestions),
+        text=text,
+        start=start,
+        end=end,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column + 1,
+    )
+
+
+def _element(rule: Rule, analysis: Analysis, hit: Hit, position: Position) -> Element:
+    span = analysis.doc[hit.start : hit.end]
+    line, column = position.at(span.start_char)
+    return Element(
+        name=rule.id,
+        text=analysis.text[span.start_char : span.end_char],
+        start=span.start_char,
+        end=span.end_char,
+        line=line,
+        column=column,
+        praise=rule.praise,
+        handle=rule.handle,
+    )
+
+
+# --- whole-reply checks a rule can name in `reply_checks` ------------------
+
+
+def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]]) -> Span | None:
+    """A complete e-mail (greeting or sign-off present) whose body is one bad-news sentence and nothing else."""
+    if not (analysis.has_greeting or analysis.has_sign_off):
+        return None
+    body = analysis.body_sentences
+    if len(body) != 1 or not hits.get(BAD_NEWS):
+        return None
+    handles = ("emotion-acknowledgement", "alternative", "closing")
+    if any(hits.get(name) for name in handles):
+        return None
+    return _trim(body[0], analysis)
+
+
+REPLY_CHECKS: dict[str, Callable[[Analysis, dict[str, list[Hit]]], Span | None]] = {
+    "bare-refusal": bare_refusal,
+}

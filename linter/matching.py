@@ -1,0 +1,212 @@
+"""Match rules: compile every rule once into one spaCy Matcher, run it, apply the guards.
+
+Guards every rule gets unless it switches them off (`guards:` in the rule file):
+- negation: a negation word in the clause where the match starts (or in the clause
+  that governs it: "ik zeg niet dat u gelijk heeft") vetoes it, unless the pattern
+  itself spells the negation out ("ik sta er niet achter");
+- quotes: text inside quotation marks is the customer's, cited back;
+- frame: greeting and signature lines are not the message.
+Then the rule's own `unless` anti-patterns, `not_with` and `piles`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher
+
+from . import notation
+from .analysis import Analysis
+from .pipeline import lemma_forms
+from .rules import Pattern, Rule, RuleError, RuleSet
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A guarded match of one rule: tokens [start, end) of the Doc."""
+
+    rule: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Key:
+    rule: str
+    role: str  # "pattern", "unless", "pile"
+    free: tuple[bool, ...]  # per pattern slot: gap or wildcard
+    scope: str = "overlap"
+    index: int = 0  # which pile
+
+
+class CompiledRules:
+    """All patterns of a rule set in one Matcher (and a DependencyMatcher when there is a parser)."""
+
+    def __init__(self, ruleset: RuleSet, nlp: Language, use_dependencies: bool):
+        self.ruleset = ruleset
+        self.rules = ruleset.by_id()
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True) if use_dependencies else None
+        self.keys: dict[int, _Key] = {}
+        context = notation.CompileContext(
+            lists=ruleset.lists,
+            lemma_forms=self._lemma_table(ruleset).__getitem__,
+            split_word=lambda word: [t.text for t in nlp.tokenizer(word)],
+        )
+        for rule in ruleset.rules:
+            for pattern in rule.patterns:
+                self._add(rule, pattern, "pattern", context)
+            for pattern in rule.unless:
+                self._add(rule, pattern, "unless", context)
+            for index, pile in enumerate(rule.piles):
+                self._add(rule, pile.pattern, "pile", context, index)
+            if self.dependency_matcher is not None:
+                for number, pattern in enumerate(rule.dependency_patterns):
+                    key = f"{rule.id}|dep|{number}"
+                    try:
+                        self.dependency_matcher.add(key, [pattern])
+                    except (ValueError, KeyError) as error:
+                        raise RuleError(rule.path, None, f"dependency_patterns {number + 1}: {error}") from None
+                    self.keys[nlp.vocab.strings[key]] = _Key(rule.id, "pattern", ())
+        self.vocab = nlp.vocab
+
+    @staticmethod
+    def _lemma_table(ruleset: RuleSet) -> dict[str, set[str]]:
+        wanted: set[str] = set()
+        for entries in ruleset.lists.values():
+            for entry in entries:
+                wanted |= notation.lemmas_used(entry)
+        for rule in ruleset.rules:
+            for pattern in rule.patterns + rule.unless + [pile.pattern for pile in rule.piles]:
+                if pattern.parsed is not None:
+                    wanted |= notation.lemmas_used(pattern.parsed)
+        return lemma_forms(wanted)
+
+    def _add(self, rule: Rule, pattern: Pattern, role: str, context: notation.CompileContext, index: int = 0) -> None:
+        if pattern.spacy is not None:
+            compiled = [(pattern.spacy, [False] * len(pattern.spacy))]
+        else:
+            try:
+                compiled = notation.compile_pattern(pattern.parsed, context)
+            except notation.NotationError as error:
+                raise RuleError(rule.path, pattern.line, f"patroon '{pattern.source}': {error}") from None
+        for number, (tokens, free) in enumerate(compiled):
+            key = f"{rule.id}|{role}|{pattern.line}|{number}"
+            try:
+                self.matcher.add(key, [tokens])
+            except (ValueError, KeyError) as error:
+                raise RuleError(rule.path, pattern.line, f"ongeldig spaCy-patroon: {error}") from None
+            self.keys[self.matcher.vocab.strings[key]] = _Key(rule.id, role, tuple(free), pattern.scope, index)
+
+    # --- running -----------------------------------------------------------
+
+    def run(self, analysis: Analysis, trace: list[str] | None = None) -> dict[str, list[Hit]]:
+        """Guarded, de-duplicated hits per rule id; `trace` collects why matches were dropped."""
+        doc = analysis.doc
+        candidates: dict[str, list[tuple[int, int]]] = {}
+        vetoes: dict[str, list[tuple[int, int, str]]] = {}
+        pile_hits: dict[tuple[str, int], list[int]] = {}
+        for key_hash, start, end, alignment in self.matcher(doc, with_alignments=True):
+            key = self.keys[key_hash]
+            rule = self.rules[key.rule]
+            if key.role == "unless":
+                vetoes.setdefault(key.rule, []).append((start, end, key.scope))
+                continue
+            reason = self._guard_veto(rule, analysis, start, end, alignment, key.free)
+            if reason:
+                if trace is not None:
+                    trace.append(f"{rule.id}: '{doc[start:end].text}' vervalt ({reason})")
+                continue
+            if key.role == "pile":
+                pile_hits.setdefault((key.rule, key.index), []).append(start)
+            else:
+                candidates.setdefault(key.rule, []).append((start, end))
+        if self.dependency_matcher is not None and len(self.dependency_matcher):
+            for key_hash, token_ids in self.dependency_matcher(doc):
+                key = self.keys[key_hash]
+                start, end = min(token_ids), max(token_ids) + 1
+                if not self._guard_veto(self.rules[key.rule], analysis, start, end, None, ()):
+                    candidates.setdefault(key.rule, []).append((start, end))
+        for (rule_id, index), starts in pile_hits.items():
+            candidates.setdefault(rule_id, []).extend(self._piles(self.rules[rule_id], index, starts, analysis))
+        hits: dict[str, list[tuple[int, int]]] = {}
+        for rule_id, spans in candidates.items():
+            for span in spans:
+                if self._vetoed(span, vetoes.get(rule_id, ()), analysis):
+                    if trace is not None:
+                        trace.append(f"{rule_id}: '{doc[span[0]:span[1]].text}' vervalt (uitzondering in 'unless')")
+                else:
+                    hits.setdefault(rule_id, []).append(span)
+        for rule_id in list(hits):
+            blockers = [span for other in self.rules[rule_id].not_with for span in hits.get(other, ())]
+            if blockers:
+                if trace is not None:
+                    trace.append(f"{rule_id}: vervalt in zinnen met {', '.join(self.rules[rule_id].not_with)}")
+                hits[rule_id] = [
+                    span
+                    for span in hits[rule_id]
+                    if not any(analysis.sentence_of[span[0]] == analysis.sentence_of[b[0]] for b in blockers)
+                ]
+        return {rule_id: _dedupe(rule_id, spans) for rule_id, spans in hits.items() if spans}
+
+    @staticmethod
+    def _guard_veto(rule: Rule, analysis: Analysis, start: int, end: int, alignment, free) -> str:
+        """Why a built-in guard drops this match ("" when it stands)."""
+        guards = rule.guards
+        if guards["frame"] and any(analysis.frame[start:end]):
+            return "aanhef of ondertekening"
+        if guards["quotes"] and analysis.quoted[start]:
+            return "tussen aanhalingstekens"
+        if guards["negation"]:
+            explicit = set()
+            if alignment is not None:
+                explicit = {start + offset for offset, slot in enumerate(alignment) if not free[slot]}
+            clause = analysis.clause_of[start]
+            clauses = [clause]
+            if analysis.clause_subordinate[clause] and clause > 0:
+                clauses.append(clause - 1)
+            for number in clauses:
+                for i in analysis.clause_range(number):
+                    if analysis.is_negation(i) and i not in explicit and analysis.sentence_of[i] == analysis.sentence_of[start]:
+                        return f"ontkenning '{analysis.doc[i].text}'"
+        return ""
+
+    @staticmethod
+    def _vetoed(span: tuple[int, int], vetoes, analysis: Analysis) -> bool:
+        start, end = span
+        for v_start, v_end, scope in vetoes:
+            if scope == "overlap" and v_start < end and start < v_end:
+                return True
+            if scope == "clause" and analysis.clause_of[v_start] == analysis.clause_of[start]:
+                return True
+            if scope == "sentence" and analysis.sentence_of[v_start] == analysis.sentence_of[start]:
+                return True
+        return False
+
+    def _piles(self, rule: Rule, index: int, starts: list[int], analysis: Analysis) -> list[tuple[int, int]]:
+        """Spans where the pile's words occur at least `at_least` times within `within_sentences`."""
+        pile = rule.piles[index]
+        starts = sorted(set(starts))
+        spans: list[tuple[int, int]] = []
+        first = 0
+        for last in range(len(starts)):
+            while analysis.sentence_of[starts[last]] - analysis.sentence_of[starts[first]] >= pile.within_sentences:
+                first += 1
+            if last - first + 1 >= pile.at_least:
+                begin = analysis.doc[starts[first]].sent.start
+                end = analysis.doc[starts[last]].sent.end
+                if spans and begin < spans[-1][1]:
+                    spans[-1] = (spans[-1][0], end)
+                else:
+                    spans.append((begin, end))
+        return spans
+
+
+def _dedupe(rule_id: str, spans: list[tuple[int, int]]) -> list[Hit]:
+    """Keep the longest of overlapping matches, in text order."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans), key=lambda s: (-(s[1] - s[0]), s[0])):
+        if all(end <= k_start or start >= k_end for k_start, k_end in kept):
+            kept.append((start, end))
+    return [Hit(rule_id, start, end) for start, end in sorted(kept)]

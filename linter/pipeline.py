@@ -1,0 +1,184 @@
+"""The Dutch spaCy pipeline: which one is used, and the two small components lint-reply adds.
+
+Order of choice: an explicit name or path (`--model`, `LINT_REPLY_MODEL`), else
+`nl_core_news_sm` when it is installed, else the embedded default built from
+spaCy itself (`spacy.blank("nl")` + sentence splitting + simplemma lemmas).
+
+Every pipeline gets:
+- `lint_reply_lines`: a line break ends a sentence (greetings, chat lines, lists);
+- `lint_reply_normalizer`: `token.norm_` becomes lower case without accents, so
+  rules match "discussieren" and "discussiëren" alike; where the pipeline has
+  no lemmatizer, `token.lemma_` comes from simplemma.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .notation import fold
+
+PREFERRED_MODEL = "nl_core_news_sm"
+MODEL_ENV = "LINT_REPLY_MODEL"
+# simplemma lists some dialect or archaic spellings ("he" for hebben) and clitics ("z'n" for
+# zijn) that are far more often another word; rules want the real forms.
+MIN_FORM_LENGTH = 2
+NOISE_FORMS = frozenset({"he", "hej", "ist", "z'n", "zn", "ge"})
+
+
+class PipelineError(RuntimeError):
+    """The requested pipeline cannot be loaded."""
+
+
+@dataclass(frozen=True)
+class PipelineInfo:
+    name: str
+    version: str
+    kind: str  # "trained" or "embedded"
+    has_parser: bool
+
+    def describe(self) -> str:
+        label = "getraind" if self.kind == "trained" else "ingebouwd, zonder model"
+        return f"{self.name} {self.version} ({label})"
+
+
+@functools.lru_cache(maxsize=1)
+def _simplemma_dictionary():
+    # A private path in simplemma; `lemma_forms` degrades to "the lemma only" without it.
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    return DefaultDictionaryFactory().get_dictionary("nl")
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemmatize(word: str) -> str:
+    import simplemma
+
+    lemma = simplemma.lemmatize(word.lower(), lang="nl")
+    return lemma.replace("_", "")  # simplemma writes separable verbs as "af_wijzen"
+
+
+VOWELS = set("aeiou")
+
+
+def present_tense_forms(infinitive: str) -> set[str]:
+    """Regular present-tense forms of a Dutch verb: staan -> sta, staat; maken -> maak, maakt.
+
+    simplemma's table maps some of these to another word ("staat" -> the noun), so
+    rules would miss them; the spelling rules below are regular enough to fill the gap.
+    """
+    if infinitive.endswith("aan") and len(infinitive) <= 6:  # gaan -> ga, gaat
+        return {infinitive[:-2], infinitive[:-1] + "t"}
+    if not infinitive.endswith("en") or len(infinitive) < 4:
+        return set()
+    elif infinitive.endswith(("ien", "oen")) and len(infinitive) <= 6:  # zien, doen
+        stem = infinitive[:-1]
+    else:
+        stem = infinitive[:-2]
+        if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in VOWELS:
+            stem = stem[:-1]  # zetten -> zet
+        elif len(stem) >= 3 and stem[-2] in VOWELS and stem[-3] not in VOWELS and stem[-1] not in VOWELS:
+            stem = stem[:-1] + stem[-2] + stem[-1]  # maken -> maak
+        stem = stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1], stem[-1])  # geven -> geef
+    return {stem, stem if stem.endswith("t") else stem + "t"}
+
+
+def lemma_forms(lemmas: set[str]) -> dict[str, set[str]]:
+    """All inflected forms simplemma knows for each lemma (accent-folded), in one pass over its table."""
+    wanted = {fold(lemma) for lemma in lemmas}
+    forms: dict[str, set[str]] = {lemma: {lemma} | present_tense_forms(lemma) for lemma in wanted}
+    try:
+        table = _simplemma_dictionary()
+    except Exception:  # pragma: no cover - only when simplemma's layout changes
+        return forms
+    for form, lemma in table.items():
+        lemma = fold(lemma.replace("_", ""))
+        if lemma in wanted and len(form) >= MIN_FORM_LENGTH and " " not in form and form not in NOISE_FORMS:
+            forms[lemma].add(fold(form))
+    return forms
+
+
+@Language.component("lint_reply_lines")
+def split_at_line_breaks(doc: Doc) -> Doc:
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.factory("lint_reply_normalizer", default_config={"use_simplemma": True})
+def make_normalizer(nlp: Language, name: str, use_simplemma: bool):
+    def normalize(doc: Doc) -> Doc:
+        for token in doc:
+            token.norm_ = fold(token.text)
+            if use_simplemma and not token.is_space and not token.is_punct:
+                token.lemma_ = lemmatize(token.text)
+        return doc
+
+    return normalize
+
+
+def _embedded() -> Language:
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lint_reply_lines")
+    nlp.add_pipe("lint_reply_normalizer", config={"use_simplemma": True})
+    nlp.meta["name"] = "embedded_default"
+    nlp.meta["version"] = f"spacy-{spacy.__version__}"
+    return nlp
+
+
+def _trained(name_or_path: str) -> Language:
+    try:
+        nlp = spacy.load(name_or_path, exclude=["ner"])
+    except (OSError, ImportError, ValueError) as error:
+        raise PipelineError(f"kan het spaCy-model '{name_or_path}' niet laden: {error}") from None
+    if nlp.lang != "nl":
+        raise PipelineError(f"het model '{name_or_path}' is niet Nederlands (taal: {nlp.lang})")
+    sentence_setters = {"parser", "senter", "sentencizer"} & set(nlp.pipe_names)
+    if not sentence_setters:
+        nlp.add_pipe("sentencizer")
+        first_setter = "sentencizer"
+    else:
+        first_setter = next(name for name in nlp.pipe_names if name in sentence_setters)
+    # Before the parser, so that it keeps the line breaks as sentence ends.
+    nlp.add_pipe("lint_reply_lines", before=first_setter)
+    has_lemmatizer = any("lemmatizer" in name for name in nlp.pipe_names)
+    nlp.add_pipe("lint_reply_normalizer", config={"use_simplemma": not has_lemmatizer})
+    return nlp
+
+
+def _is_installed(package: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(package) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def load_pipeline(model: str | None = None) -> tuple[Language, PipelineInfo]:
+    """Load (once per process) the pipeline chosen by `model`, the environment, or what is installed."""
+    choice = model or os.environ.get(MODEL_ENV) or None
+    if choice in ("embedded", "default", "blank"):
+        nlp = _embedded()
+        kind = "embedded"
+    elif choice:
+        nlp = _trained(choice)
+        kind = "trained"
+    elif _is_installed(PREFERRED_MODEL):
+        nlp = _trained(PREFERRED_MODEL)
+        kind = "trained"
+    else:
+        nlp = _embedded()
+        kind = "embedded"
+    info = PipelineInfo(
+        name=f"{nlp.meta.get('lang', 'nl')}_{nlp.meta['name']}" if kind == "trained" else nlp.meta["name"],
+        version=str(nlp.meta.get("version", "")),
+        kind=kind,
+        has_parser="parser" in nlp.pipe_names,
+    )
+    return nlp, info

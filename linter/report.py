@@ -1,0 +1,109 @@
+"""The result of linting one reply: findings, elements, positions; and its JSON form."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+
+from .pipeline import PipelineInfo
+
+JSON_VERSION = 1
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class Position:
+    """1-based line and column of character offsets in a text."""
+
+    text: str
+    _line_starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._line_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+
+@dataclass
+class Finding:
+    rule: str
+    kind: str
+    severity: str
+    message: str
+    why: str
+    suggestions: list[str]
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Element:
+    name: str
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+    praise: str = ""
+    handle: int = 0
+
+    def to_json(self) -> dict:
+        return {key: getattr(self, key) for key in ("name", "text", "start", "end", "line", "column")}
+
+
+@dataclass
+class Report:
+    text: str
+    channel: str
+    pipeline: PipelineInfo
+    bad_news: bool
+    findings: list[Finding]
+    elements: list[Element]
+    path: str = "<tekst>"
+    notes: list[str] = field(default_factory=list)  # judgements of the whole reply, in Dutch
+
+    def rules_fired(self) -> set[str]:
+        return {finding.rule for finding in self.findings}
+
+    def element_names(self) -> set[str]:
+        return {element.name for element in self.elements}
+
+    def worst_severity(self) -> str | None:
+        if not self.findings:
+            return None
+        return max((f.severity for f in self.findings), key=SEVERITY_ORDER.__getitem__)
+
+    def fails(self, fail_on: str) -> bool:
+        return any(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[fail_on] for f in self.findings)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "channel": self.channel,
+            "bad_news": self.bad_news,
+            "findings": [finding.to_json() for finding in self.findings],
+            "elements": [element.to_json() for element in self.elements],
+        }
+
+
+def reports_to_json(reports: list[Report], pipeline: PipelineInfo) -> dict:
+    return {
+        "version": JSON_VERSION,
+        "pipeline": {"name": pipeline.name, "version": pipeline.version},
+        "files": [report.to_json() for report in reports],
+    }

@@ -1,0 +1,409 @@
+"""Rule files: load the YAML under `rules/`, validate every field, and say file:line on any mistake.
+
+One file per rule (`rules/<id>.yaml`) and one per word list (`rules/lists/<name>.yaml`).
+See README "Writing rules" for the fields; `Rule` below mirrors them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import notation
+
+KINDS = ("pitfall", "missing", "element")
+SEVERITIES = ("info", "warning", "error")
+SCOPES = ("overlap", "clause", "sentence")
+CHANNELS = ("email", "chat")
+GUARDS = ("negation", "quotes", "frame")
+MIN_EXAMPLES = 8
+MAX_YAML_NODES = 50_000  # bounds alias expansion ("billion laughs")
+RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)?$")
+
+
+class RuleError(ValueError):
+    """A rule file that is not valid; the text names the file and line."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str):
+        self.path, self.line = str(path), line
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+# --- YAML with line numbers ------------------------------------------------
+
+
+class LDict(dict):
+    line: int = 0
+    key_lines: dict
+
+
+class LList(list):
+    line: int = 0
+    item_lines: list
+
+
+class LStr(str):
+    line: int = 0
+
+
+def load_yaml(path: Path) -> Any:
+    """Safe-load one YAML file; containers and strings remember their line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleError(path, None, f"kan het bestand niet lezen: {error}") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise RuleError(path, mark.line + 1 if mark else None, f"geen geldige YAML: {problem}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise RuleError(path, 1, "het bestand is leeg")
+    budget = [MAX_YAML_NODES]
+    return _convert(node, yaml.SafeLoader(""), path, budget)
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: Path, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise RuleError(path, node.start_mark.line + 1, "te veel YAML-knopen (verwijzingen met & en * uitgeklapt?)")
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result = LDict()
+        result.line, result.key_lines = line, {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, loader, path, budget)
+            if not isinstance(key, str):
+                raise RuleError(path, key_node.start_mark.line + 1, f"sleutel {key!r} moet tekst zijn")
+            if key in result:
+                raise RuleError(path, key_node.start_mark.line + 1, f"sleutel '{key}' staat er twee keer")
+            result[str(key)] = _convert(value_node, loader, path, budget)
+            result.key_lines[str(key)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        result = LList()
+        result.line, result.item_lines = line, []
+        for item in node.value:
+            result.append(_convert(item, loader, path, budget))
+            result.item_lines.append(item.start_mark.line + 1)
+        return result
+    try:
+        value = loader.construct_object(node)
+    except yaml.YAMLError as error:
+        raise RuleError(path, line, f"ongeldige waarde: {error}") from None
+    if isinstance(value, str):
+        value = LStr(value)
+        value.line = line
+    return value
+
+
+# --- the rule model --------------------------------------------------------
+
+
+@dataclass
+class Pattern:
+    """One entry of `patterns` or `unless`: notation text, or a raw spaCy token pattern."""
+
+    source: str  # as written (for messages)
+    line: int
+    parsed: list | None = None  # notation syntax tree
+    spacy: list | None = None  # raw spaCy token pattern (escape hatch)
+    scope: str = "overlap"  # for `unless` only
+
+
+@dataclass
+class Pile:
+    """`piles`: fire when a word list occurs at least `at_least` times within a few sentences."""
+
+    pattern: Pattern
+    at_least: int
+    within_sentences: int
+
+
+@dataclass
+class Rule:
+    id: str
+    kind: str
+    severity: str
+    title: str
+    why: str
+    path: str
+    message: str = ""
+    praise: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)
+    dependency_patterns: list[list[dict]] = field(default_factory=list)
+    unless: list[Pattern] = field(default_factory=list)
+    piles: list[Pile] = field(default_factory=list)
+    guards: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(GUARDS, True))
+    not_with: list[str] = field(default_factory=list)
+    implies: list[str] = field(default_factory=list)
+    requires: str = ""  # missing rules: the element that makes them apply (bad-news)
+    element: str = ""  # missing rules: the element whose absence they report
+    position: str = "anywhere"  # missing rules: where the element must be ("after": after the bad news)
+    reply_checks: list[str] = field(default_factory=list)  # named whole-reply checks (judge.REPLY_CHECKS)
+    channels: list[str] = field(default_factory=lambda: list(CHANNELS))
+    handle: int = 0
+    examples_flag: list[str] = field(default_factory=list)
+    examples_pass: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    lists: dict[str, list]  # name -> parsed entries
+    list_paths: dict[str, str]
+
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+
+# --- validation ------------------------------------------------------------
+
+_FIELDS = {
+    "id", "kind", "severity", "title", "why", "message", "praise", "suggestions", "patterns",
+    "dependency_patterns", "unless", "piles", "guards", "not_with", "implies", "requires",
+    "element", "position", "reply_checks", "channels", "handle", "examples",
+}  # fmt: skip
+
+
+class _Checker:
+    """Field access that reports the file and line of whatever is wrong."""
+
+    def __init__(self, path: Path, data: Any):
+        self.path = path
+        if not isinstance(data, dict):
+            raise RuleError(path, getattr(data, "line", 1), "een regelbestand is een lijst van 'sleutel: waarde'-paren")
+        self.data = data
+
+    def line(self, key: str | None = None) -> int:
+        if key is not None and key in self.data:
+            return self.data.key_lines.get(key, self.data.line)
+        return self.data.line
+
+    def fail(self, key: str | None, message: str, line: int | None = None) -> RuleError:
+        return RuleError(self.path, line or self.line(key), message)
+
+    def text(self, key: str, required: bool = True, default: str = "") -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(None, f"het veld '{key}' ontbreekt")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"'{key}' moet een niet-lege tekst zijn")
+        return " ".join(value.split())
+
+    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            raise self.fail(None, f"het veld '{key}' ontbreekt (kies uit: {', '.join(options)})")
+        if value not in options:
+            raise self.fail(key, f"'{key}' is '{value}'; kies uit: {', '.join(options)}")
+        return str(value)
+
+    def items(self, key: str, value: Any = None) -> list[tuple[Any, int]]:
+        value = self.data.get(key) if value is None else value
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(key, f"'{key}' moet een lijst zijn (regels die met '- ' beginnen)")
+        return list(zip(value, value.item_lines))
+
+    def texts(self, key: str, value: Any = None) -> list[str]:
+        result = []
+        for item, line in self.items(key, value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(key, f"elk item van '{key}' moet een tekst zijn", line)
+            result.append(str(item))
+        return result
+
+
+def _pattern(checker: _Checker, key: str, item: Any, line: int, allow_scope: bool) -> Pattern:
+    scope = "overlap"
+    if isinstance(item, dict) and "spacy" in item:
+        raw = item["spacy"]
+        if not isinstance(raw, list) or not raw or not all(isinstance(tok, dict) for tok in raw):
+            raise checker.fail(key, "'spacy' moet een lijst van spaCy-tokenpatronen zijn ({...} per woord)", line)
+        return Pattern(source=str(raw), line=line, spacy=[dict(tok) for tok in raw])
+    if isinstance(item, dict) and "pattern" in item:
+        extra = set(item) - {"pattern", "scope"}
+        if extra:
+            raise checker.fail(key, f"onbekend veld {sorted(extra)} in '{key}' (toegestaan: pattern, scope)", line)
+        if not allow_scope and "scope" in item:
+            raise checker.fail(key, f"'scope' hoort alleen bij 'unless', niet bij '{key}'", line)
+        scope = item.get("scope", "overlap")
+        if scope not in SCOPES:
+            raise checker.fail(key, f"scope '{scope}' bestaat niet; kies uit: {', '.join(SCOPES)}", line)
+        item = item["pattern"]
+    if not isinstance(item, str):
+        raise checker.fail(key, f"een item van '{key}' moet een patroon (tekst) zijn", line)
+    try:
+        parsed = notation.parse(item)
+    except notation.NotationError as error:
+        raise checker.fail(key, f"patroon '{item}': {error} (teken {error.column})", line) from None
+    return Pattern(source=str(item), line=line, parsed=parsed, scope=scope)
+
+
+def parse_rule(path: Path, data: Any) -> Rule:
+    check = _Checker(path, data)
+    unknown = set(check.data) - _FIELDS
+    if unknown:
+        name = sorted(unknown)[0]
+        hint = _did_you_mean(name, _FIELDS)
+        raise check.fail(name, f"onbekend veld '{name}'{hint}")
+    rule_id = check.text("id")
+    if not RULE_ID.match(rule_id):
+        raise check.fail("id", f"id '{rule_id}' mag alleen kleine letters, cijfers en '-' bevatten")
+    kind = check.choice("kind", KINDS)
+    rule = Rule(
+        id=rule_id,
+        kind=kind,
+        severity=check.choice("severity", SEVERITIES, default="info" if kind == "element" else None),
+        title=check.text("title"),
+        why=check.text("why"),
+        path=str(path),
+        message=check.text("message", required=kind != "element"),
+        praise=check.text("praise", required=kind == "element"),
+        suggestions=check.texts("suggestions"),
+    )
+    if kind != "element" and len(rule.suggestions) < 2:
+        raise check.fail("suggestions" if "suggestions" in data else None, "geef minstens twee 'suggestions' (voorbeelden van een betere zin)")
+    rule.patterns = [_pattern(check, "patterns", item, line, False) for item, line in check.items("patterns")]
+    rule.unless = [_pattern(check, "unless", item, line, True) for item, line in check.items("unless")]
+    for item, line in check.items("dependency_patterns"):
+        if not isinstance(item, list) or not all(isinstance(node, dict) for node in item):
+            raise check.fail("dependency_patterns", "elk item is een spaCy DependencyMatcher-patroon (lijst van knopen)", line)
+        rule.dependency_patterns.append([dict(node) for node in item])
+    for item, line in check.items("piles"):
+        if not isinstance(item, dict) or set(item) - {"words", "at_least", "within_sentences"} or "words" not in item:
+            raise check.fail("piles", "een 'piles'-item heeft 'words', 'at_least' en 'within_sentences'", line)
+        at_least, within = item.get("at_least", 3), item.get("within_sentences", 1)
+        if not (isinstance(at_least, int) and at_least >= 2 and isinstance(within, int) and within >= 1):
+            raise check.fail("piles", "'at_least' is een getal vanaf 2, 'within_sentences' een getal vanaf 1", line)
+        rule.piles.append(Pile(_pattern(check, "piles", item["words"], line, False), at_least, within))
+    guards = check.data.get("guards") or {}
+    if not isinstance(guards, dict) or set(guards) - set(GUARDS) or not all(isinstance(v, bool) for v in guards.values()):
+        raise check.fail("guards", f"'guards' zet bewakers aan of uit: {', '.join(GUARDS)} met true/false")
+    rule.guards.update(guards)
+    rule.not_with = check.texts("not_with")
+    rule.implies = check.texts("implies")
+    rule.reply_checks = check.texts("reply_checks")
+    from .judge import REPLY_CHECKS  # late: judge imports this module
+
+    for name in rule.reply_checks:
+        if name not in REPLY_CHECKS:
+            raise check.fail("reply_checks", f"onbekende controle '{name}'; bekend: {', '.join(REPLY_CHECKS)}")
+    rule.channels = check.texts("channels") or list(CHANNELS)
+    for channel in rule.channels:
+        if channel not in CHANNELS:
+            raise check.fail("channels", f"kanaal '{channel}' bestaat niet; kies uit: {', '.join(CHANNELS)}")
+    handle = check.data.get("handle", 0)
+    if not isinstance(handle, int) or not 0 <= handle <= 4:
+        raise check.fail("handle", "'handle' is het nummer van het handvat: 1, 2, 3 of 4")
+    rule.handle = handle
+    if kind == "missing":
+        rule.requires = check.text("requires")
+        rule.element = check.text("element")
+        rule.position = check.choice("position", ("anywhere", "after"), default="anywhere")
+        if rule.patterns or rule.piles:
+            raise check.fail("patterns", "een 'missing'-regel heeft geen patronen: hij kijkt of 'element' ontbreekt")
+    elif not rule.patterns and not rule.piles:
+        raise check.fail(None, "de regel heeft geen 'patterns' (of 'piles')")
+    examples = check.data.get("examples")
+    if not isinstance(examples, dict):
+        raise check.fail("examples" if examples is not None else None, "het veld 'examples' met 'flag' en 'pass' ontbreekt")
+    example_check = _Checker(path, examples)
+    rule.examples_flag = example_check.texts("flag")
+    rule.examples_pass = example_check.texts("pass")
+    for name, found in (("flag", rule.examples_flag), ("pass", rule.examples_pass)):
+        if len(found) < MIN_EXAMPLES:
+            raise example_check.fail(
+                name if name in examples else None,
+                f"'examples.{name}' heeft {len(found)} zinnen; geef er minstens {MIN_EXAMPLES}",
+            )
+    return rule
+
+
+def _did_you_mean(name: str, options: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(options), n=1)
+    return f"; bedoelt u '{close[0]}'?" if close else ""
+
+
+def parse_list(path: Path, data: Any) -> tuple[str, list]:
+    check = _Checker(path, data)
+    unknown = set(check.data) - {"name", "description", "words"}
+    if unknown:
+        raise check.fail(sorted(unknown)[0], f"onbekend veld '{sorted(unknown)[0]}' (toegestaan: name, description, words)")
+    name = check.text("name")
+    if name != path.stem:
+        raise check.fail("name", f"de lijst heet '{name}' maar het bestand '{path.name}'; maak ze gelijk")
+    entries = []
+    for item, line in check.items("words"):
+        if not isinstance(item, str):
+            raise check.fail("words", "elk woord is een tekst (of een korte woordgroep in de patroonnotatie)", line)
+        try:
+            entries.append(notation.parse(item))
+        except notation.NotationError as error:
+            raise check.fail("words", f"'{item}': {error}", line) from None
+    if not entries:
+        raise check.fail("words", "de lijst 'words' is leeg")
+    return name, entries
+
+
+def builtin_rules_dir() -> Path:
+    """`rules/` inside the installed package, or at the top of a source checkout."""
+    packaged = resources.files("linter") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_rules(directories: list[Path] | None = None) -> RuleSet:
+    """Read and validate every rule and word list; the first mistake raises `RuleError`."""
+    directories = directories or [builtin_rules_dir()]
+    rules: list[Rule] = []
+    lists: dict[str, list] = {}
+    list_paths: dict[str, str] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            raise RuleError(directory, None, "map met regels niet gevonden")
+        for path in sorted((directory / "lists").glob("*.yaml")):
+            name, entries = parse_list(path, load_yaml(path))
+            lists[name] = entries
+            list_paths[name] = str(path)
+        for path in sorted(directory.glob("*.yaml")):
+            rule = parse_rule(path, load_yaml(path))
+            if any(other.id == rule.id for other in rules):
+                raise RuleError(path, 1, f"de id '{rule.id}' wordt al gebruikt")
+            rules.append(rule)
+    ruleset = RuleSet(rules, lists, list_paths)
+    _check_references(ruleset)
+    return ruleset
+
+
+def _check_references(ruleset: RuleSet) -> None:
+    ids = ruleset.by_id()
+    for rule in ruleset.rules:
+        for other in rule.not_with + rule.implies + [r for r in (rule.requires, rule.element) if r]:
+            if other not in ids:
+                raise RuleError(rule.path, None, f"verwijst naar onbekende regel '{other}'{_did_you_mean(other, set(ids))}")
+        for pattern in rule.patterns + rule.unless + [pile.pattern for pile in rule.piles]:
+            if pattern.parsed is None:
+                continue
+            for name in notation.list_refs(pattern.parsed):
+                if name not in ruleset.lists:
+                    hint = _did_you_mean(name, set(ruleset.lists))
+                    raise RuleError(rule.path, pattern.line, f"onbekende woordenlijst '@{name}'{hint}")
