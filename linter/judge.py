@@ -16,7 +16,7 @@ from spacy.tokens import Span
 from .analysis import Analysis
 from .matching import Hit
 from .pipeline import PipelineInfo
-from .report import Element, Finding, Position, Report
+from .report import Element, Finding, HandleStatus, Position, Report
 from .rules import Rule, RuleSet
 
 BAD_NEWS = "bad-news"
@@ -78,7 +78,20 @@ def judge(
         findings=findings,
         elements=elements,
         notes=notes,
+        handles=_checklist(ruleset, elements, findings),
     )
+
+
+def _checklist(ruleset: RuleSet, elements: list[Element], findings: list[Finding]) -> list[HandleStatus]:
+    """Per handle: where it is used, or the pitfall of the same handle that undoes it."""
+    statuses = []
+    for rule in sorted((r for r in ruleset.rules if r.kind == "element" and r.handle), key=lambda r: r.handle):
+        used = next((e for e in elements if e.name == rule.id), None)
+        undoing = next(
+            (f for f in findings if f.kind == "pitfall" and ruleset.by_id()[f.rule].handle == rule.handle), None
+        )
+        statuses.append(HandleStatus(rule.handle, rule.title, used, undoing))
+    return statuses
 
 
 def _with_implied(hits: dict[str, list[Hit]], rules: dict[str, Rule]) -> dict[str, list[Hit]]:

@@ -67,6 +67,20 @@ class Element:
 
 
 @dataclass
+class HandleStatus:
+    """One line of the checklist of the four handles."""
+
+    number: int
+    title: str
+    element: Element | None  # first place where the handle is used
+    blocked_by: Finding | None = None  # a pitfall that undoes it (defending undoes "stick to the facts")
+
+    @property
+    def present(self) -> bool:
+        return self.element is not None and self.blocked_by is None
+
+
+@dataclass
 class Report:
     text: str
     channel: str
@@ -76,6 +90,7 @@ class Report:
     elements: list[Element]
     path: str = "<tekst>"
     notes: list[str] = field(default_factory=list)  # judgements of the whole reply, in Dutch
+    handles: list[HandleStatus] = field(default_factory=list)
 
     def rules_fired(self) -> set[str]:
         return {finding.rule for finding in self.findings}

@@ -1,0 +1,151 @@
+"""The `lint-reply` command: a thin layer over `Linter.lint`.
+
+Exit status: 0 no finding reaches --fail-on; 1 one does; 2 usage, input or rule errors
+(one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+
+import click
+
+from . import __version__
+from .api import CHANNELS, Linter
+from .pipeline import PipelineError
+from .reader import InputError, read_source
+from .render import render_json, render_text
+from .rules import Rule, RuleError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageFailure(Exception):
+    """A problem the user can fix; printed as one line, exit 2."""
+
+
+def _fail(message: str) -> None:
+    raise UsageFailure(message)
+
+
+def _check_ids(linter: Linter, ids: tuple[str, ...], option: str) -> None:
+    known = linter.ruleset.by_id()
+    for rule_id in ids:
+        if rule_id not in known:
+            close = difflib.get_close_matches(rule_id, list(known), n=1)
+            hint = f"; bedoelt u '{close[0]}'?" if close else "; zie --list-rules"
+            _fail(f"{option}: onbekende regel '{rule_id}'{hint}")
+
+
+def _explain(rule: Rule) -> str:
+    lines = [
+        f"{rule.id}: {rule.title}",
+        f"soort: {rule.kind}, ernst: {rule.severity}" + (f", handvat {rule.handle}" if rule.handle else ""),
+        "",
+        "Wat het doet",
+        f"  {rule.message or rule.praise}",
+        "",
+        "Waarom",
+        f"  {rule.why}",
+    ]
+    if rule.examples_flag:
+        lines += ["", "Voorbeelden die de regel laten afgaan"] + [f"  - {' '.join(t.split())}" for t in rule.examples_flag]
+    if rule.examples_pass:
+        lines += ["", "Voorbeelden die de regel niet laten afgaan"] + [f"  - {' '.join(t.split())}" for t in rule.examples_pass]
+    if rule.suggestions:
+        lines += ["", "Gebruik liever"] + [f"  - {s}" for s in rule.suggestions]
+    lines += ["", f"Bestand: {rule.path}"]
+    return "\n".join(lines)
+
+
+def _list_rules(linter: Linter) -> str:
+    rows = [f"{'id':36} {'soort':8} {'ernst':8} titel"]
+    for rule in sorted(linter.ruleset.rules, key=lambda r: (("pitfall", "missing", "element").index(r.kind), r.id)):
+        rows.append(f"{rule.id:36} {rule.kind:8} {rule.severity:8} {rule.title}")
+    return "\n".join(rows)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("files", nargs=-1, metavar="[BESTAND]...")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Uitvoer voor mensen (text) of programma's (json).")
+@click.option("--channel", type=click.Choice(CHANNELS), default="email", show_default=True,
+              help="E-mail of chat; in chat is een korte reactie normaal en geldt missing-closing niet.")
+@click.option("--model", metavar="NAAM_OF_PAD", default=None,
+              help="spaCy-pijplijn (naam of pad); 'embedded' voor de ingebouwde. Ook: LINT_REPLY_MODEL.")
+@click.option("--select", multiple=True, metavar="REGEL", help="Alleen deze regel(s) rapporteren (herhaalbaar).")
+@click.option("--ignore", multiple=True, metavar="REGEL", help="Deze regel(s) niet rapporteren (herhaalbaar).")
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default="warning", show_default=True,
+              help="Exitcode 1 vanaf deze ernst.")
+@click.option("--no-color", is_flag=True, help="Geen kleur, ook niet op een terminal.")
+@click.option("--list-rules", is_flag=True, help="Toon alle regels en stop.")
+@click.option("--explain", metavar="REGEL", help="Leg een regel uit, met voorbeelden, en stop.")
+@click.option("--version", "show_version", is_flag=True, help="Toon de versie en de gebruikte pijplijn.")
+def cli(files, output_format, channel, model, select, ignore, fail_on, no_color, list_rules, explain, show_version):
+    """Controleer een conceptantwoord aan een klant en geef coachende feedback.
+
+    Zonder BESTAND, of met '-', wordt standaardinvoer gelezen.
+    """
+    try:
+        linter = Linter(model)
+    except (PipelineError, RuleError) as error:
+        _fail(str(error))
+    if show_version:
+        click.echo(f"lint-reply {__version__} (pijplijn: {linter.pipeline.describe()})")
+        return EXIT_OK
+    if list_rules:
+        click.echo(_list_rules(linter))
+        return EXIT_OK
+    if explain:
+        _check_ids(linter, (explain,), "--explain")
+        click.echo(_explain(linter.ruleset.by_id()[explain]))
+        return EXIT_OK
+    _check_ids(linter, select, "--select")
+    _check_ids(linter, ignore, "--ignore")
+    sources = [read_source(path) for path in (files or ("-",))]
+    reports = [
+        linter.lint(source.text, channel=channel, select=select, ignore=ignore, path=source.path) for source in sources
+    ]
+    if output_format == "json":
+        click.echo(render_json(reports, linter.pipeline))
+    else:
+        colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+        click.echo(render_text(reports, linter.pipeline, colour=colour), nl=False, color=colour)
+    return EXIT_FINDINGS if any(report.fails(fail_on) for report in reports) else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the command and turns every known failure into one line and exit 2."""
+    try:
+        status = cli.main(args=argv, prog_name="lint-reply", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        status = done.exit_code
+    except click.ClickException as error:
+        click.echo(f"lint-reply: fout: {error.format_message()}", err=True)
+        status = EXIT_ERROR
+    except (UsageFailure, InputError) as error:
+        click.echo(f"lint-reply: fout: {error}", err=True)
+        status = EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("lint-reply: afgebroken", err=True)
+        status = 130
+    except KeyboardInterrupt:
+        click.echo("lint-reply: afgebroken", err=True)
+        status = 130
+    except BrokenPipeError:
+        # Output piped into `head`: stop quietly.
+        sys.stderr.close()
+        status = EXIT_OK
+    if not isinstance(status, int):
+        status = EXIT_OK
+    return status
+
+
+def run() -> None:  # pragma: no cover - the console script
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

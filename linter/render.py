@@ -1,0 +1,107 @@
+"""Render reports: compiler-style annotated text for people, JSON for programs."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .pipeline import PipelineInfo
+from .report import Finding, Report, reports_to_json
+
+SEVERITY_LABEL = {"error": "fout", "warning": "waarschuwing", "info": "info"}
+SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+class _Style:
+    def __init__(self, colour: bool):
+        self.colour = colour
+
+    def __call__(self, text: str, **style) -> str:
+        return click.style(text, **style) if self.colour else text
+
+
+def render_json(reports: list[Report], pipeline: PipelineInfo) -> str:
+    return json.dumps(reports_to_json(reports, pipeline), ensure_ascii=False, indent=2)
+
+
+def render_text(reports: list[Report], pipeline: PipelineInfo, colour: bool = False) -> str:
+    style = _Style(colour)
+    blocks = [_report(report, style) for report in reports]
+    total = sum(len(report.findings) for report in reports)
+    tail = style(f"Gecontroleerd met {pipeline.describe()}.", dim=True)
+    if len(reports) > 1:
+        tail = f"{len(reports)} bestanden, {total} bevindingen. " + tail
+    return "\n\n".join(blocks + [tail]) + "\n"
+
+
+def _report(report: Report, style: _Style) -> str:
+    from .report import Position
+
+    position = Position(report.text)
+    lines: list[str] = []
+    for finding in report.findings:
+        lines.extend(_finding(report.path, finding, position, style))
+        lines.append("")
+    lines.extend(_checklist(report, style))
+    lines.append(_summary(report, style))
+    return "\n".join(lines)
+
+
+def _finding(path: str, finding: Finding, position, style: _Style) -> list[str]:
+    colour = SEVERITY_COLOUR[finding.severity]
+    head = (
+        f"{style(f'{path}:{finding.line}:{finding.column}:', bold=True)} "
+        f"{style(SEVERITY_LABEL[finding.severity], fg=colour, bold=True)} "
+        f"{style(f'[{finding.rule}]', fg=colour)} {finding.message}"
+    )
+    source = position.line_text(finding.line).replace("\t", " ")
+    gutter = f"{finding.line:>5} | "
+    width = (finding.end_column - finding.column) if finding.end_line == finding.line else len(source) - finding.column + 1
+    underline = " " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^" * max(1, width)
+    pad = " " * (len(gutter) - 2)
+    lines = [head, style(gutter, dim=True) + source, style(underline, fg=colour)]
+    lines.append(f"{pad}= {style('waarom:', bold=True)} {finding.why}")
+    if finding.suggestions:
+        lines.append(f"{pad}= {style('beter:', bold=True)} {finding.suggestions[0]}")
+    return lines
+
+
+def _checklist(report: Report, style: _Style) -> list[str]:
+    if not report.bad_news:
+        lines = [style("Geen slecht nieuws gevonden: de vier handvatten zijn hier niet nodig.", bold=True)]
+        used = [h for h in report.handles if h.present]
+        for handle in used:
+            lines.append(f"  {style('✓', fg='green')} {handle.title} (regel {handle.element.line})")
+        return lines
+    lines = [style("Handvatten bij slecht nieuws:", bold=True)]
+    for handle in report.handles:
+        if handle.present:
+            mark, detail = style("✓", fg="green"), f"regel {handle.element.line}: “{_short(handle.element.text)}”"
+        elif handle.blocked_by is not None:
+            mark, detail = style("✗", fg="red"), f"ondermijnd door [{handle.blocked_by.rule}] op regel {handle.blocked_by.line}"
+        else:
+            mark, detail = style("✗", fg="red"), "ontbreekt"
+        lines.append(f"  {mark} {handle.number}. {handle.title} — {detail}")
+    praise = [e for e in report.elements if e.praise and e.handle and any(h.present and h.element is e for h in report.handles)]
+    if praise:
+        lines.append(style("Goed gedaan:", bold=True))
+        lines.extend(f"  + {element.praise}" for element in praise)
+    return lines
+
+
+def _summary(report: Report, style: _Style) -> str:
+    counts = {severity: 0 for severity in SEVERITY_LABEL}
+    for finding in report.findings:
+        counts[finding.severity] += 1
+    if not report.findings:
+        return style(f"{report.path}: geen bevindingen.", fg="green", bold=True)
+    parts = [f"{count} {SEVERITY_LABEL[severity]}" for severity, count in counts.items() if count]
+    present = sum(1 for h in report.handles if h.present)
+    handles = f", {present} van {len(report.handles)} handvatten gebruikt" if report.bad_news else ""
+    return style(f"{report.path}: {len(report.findings)} bevindingen ({', '.join(parts)}){handles}.", bold=True)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

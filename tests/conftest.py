@@ -1,0 +1,51 @@
+"""Shared fixtures: the linter on each pipeline the machine has.
+
+`embedded` always runs; `standin` is the trained stand-in pipeline in
+../shared/models (or $LINT_REPLY_STANDIN) and is skipped cleanly when absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from linter import Linter
+
+ROOT = Path(__file__).resolve().parent.parent
+STANDIN = Path(os.environ.get("LINT_REPLY_STANDIN", ROOT.parent / "shared" / "models" / "nl_ud_standin_sm"))
+PIPELINES = ["embedded", "standin"]
+
+
+def _load(name: str) -> Linter:
+    if name == "standin":
+        if not (STANDIN / "config.cfg").is_file():
+            pytest.skip(f"trained stand-in pipeline not found at {STANDIN}")
+        return Linter(str(STANDIN))
+    return Linter("embedded")
+
+
+_cache: dict[str, Linter] = {}
+
+
+def get_linter(name: str) -> Linter:
+    if name not in _cache:
+        _cache[name] = _load(name)
+    return _cache[name]
+
+
+@pytest.fixture(params=PIPELINES)
+def any_linter(request) -> Linter:
+    """The linter on every available pipeline (the test runs once per pipeline)."""
+    return get_linter(request.param)
+
+
+@pytest.fixture
+def linter() -> Linter:
+    """The linter on the embedded default (always available)."""
+    return get_linter("embedded")
+
+
+def labels(report) -> set[str]:
+    return report.rules_fired() | report.element_names()
