@@ -119,13 +119,14 @@ def _clauses(doc: Doc) -> tuple[list[int], list[int], list[bool]]:
     subordinate: list[bool] = []
     for token in doc:
         opener = token.norm_ in CLAUSE_OPENERS and not (tagged and token.norm_ == "dat" and token.pos_ == "PRON")
-        new = token.i == 0 or token.is_sent_start or opener
         previous = doc[token.i - 1] if token.i else None
-        if previous is not None and (previous.text in CLAUSE_PUNCT or previous.is_space):
-            new = True
-        if new and (not starts or starts[-1] != token.i):
+        after_break = previous is None or previous.text in CLAUSE_PUNCT or previous.is_space
+        if opener and starts and starts[-1] == token.i - 1 and previous.norm_ in CLAUSE_OPENERS:
+            opener = False  # "of dat", "maar als": one clause, opened by the first word
+        if token.i == 0 or token.is_sent_start or opener or after_break:
             starts.append(token.i)
-            subordinate.append(token.norm_ in SUBORDINATORS and not token.is_sent_start)
+            # Only a subordinate clause glued to its main clause ("ik zeg niet dat ...") inherits its negation.
+            subordinate.append(token.norm_ in SUBORDINATORS and not token.is_sent_start and not after_break)
         clause_of.append(len(starts) - 1)
     return clause_of, starts, subordinate
 

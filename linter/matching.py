@@ -162,10 +162,11 @@ class CompiledRules:
             explicit = set()
             if alignment is not None:
                 explicit = {start + offset for offset, slot in enumerate(alignment) if not free[slot]}
-            clause = analysis.clause_of[start]
-            clauses = [clause]
-            if analysis.clause_subordinate[clause] and clause > 0:
-                clauses.append(clause - 1)
+            # Every clause the match touches, and the clause that governs the first one.
+            first, last = analysis.clause_of[start], analysis.clause_of[end - 1]
+            clauses = list(range(first, last + 1))
+            if analysis.clause_subordinate[first] and first > 0:
+                clauses.append(first - 1)
             for number in clauses:
                 for i in analysis.clause_range(number):
                     if analysis.is_negation(i) and i not in explicit and analysis.sentence_of[i] == analysis.sentence_of[start]:

@@ -123,8 +123,28 @@ def make_normalizer(nlp: Language, name: str, use_simplemma: bool):
     return normalize
 
 
+def _keep_words_before_full_stops(nlp: Language) -> None:
+    """Drop tokenizer exceptions that glue a full stop to an ordinary word.
+
+    spaCy's Dutch exceptions list legal abbreviations such as "u.", "dat.", "best."
+    and "app."; in a reply these are the last word of a sentence ("... voor u."),
+    and rules must see the word itself.
+    """
+    import simplemma
+
+    def is_word(key: str) -> bool:
+        stem = key[:-1]
+        if not key.endswith(".") or "." in stem or not stem.isalpha():
+            return False
+        return stem.lower() == "u" or (len(stem) > 1 and simplemma.is_known(stem.lower(), lang="nl"))
+
+    rules = nlp.tokenizer.rules or {}
+    nlp.tokenizer.rules = {key: value for key, value in rules.items() if not is_word(key)}
+
+
 def _embedded() -> Language:
     nlp = spacy.blank("nl")
+    _keep_words_before_full_stops(nlp)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lint_reply_lines")
     nlp.add_pipe("lint_reply_normalizer", config={"use_simplemma": True})
@@ -140,6 +160,7 @@ def _trained(name_or_path: str) -> Language:
         raise PipelineError(f"kan het spaCy-model '{name_or_path}' niet laden: {error}") from None
     if nlp.lang != "nl":
         raise PipelineError(f"het model '{name_or_path}' is niet Nederlands (taal: {nlp.lang})")
+    _keep_words_before_full_stops(nlp)
     sentence_setters = {"parser", "senter", "sentencizer"} & set(nlp.pipe_names)
     if not sentence_setters:
         nlp.add_pipe("sentencizer")
