@@ -13,7 +13,7 @@ import sys
 import click
 
 from . import __version__
-from .api import CHANNELS, Linter
+from .api import CHANNELS, Linter, get_linter
 from .pipeline import PipelineError
 from .reader import InputError, read_source
 from .render import render_json, render_text
@@ -89,7 +89,7 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, no_color,
     Zonder BESTAND, of met '-', wordt standaardinvoer gelezen.
     """
     try:
-        linter = Linter(model)
+        linter = get_linter(model)
     except (PipelineError, RuleError) as error:
         _fail(str(error))
     if show_version:

@@ -124,7 +124,7 @@ def _finding(rule: Rule, analysis: Analysis, span: Span, position: Position) -> 
         rule=rule.id,
         kind=rule.kind,
         severity=rule.severity,
-        message=rule.message.replace("{text}", " ".join(text.split())),
+        message=rule.message.replace("{text}", _quote(text)),
         why=rule.why,
         suggestions=list(rule.suggestions),
         text=text,
@@ -135,6 +135,12 @@ def _finding(rule: Rule, analysis: Analysis, span: Span, position: Position) -> 
         end_line=end_line,
         end_column=end_column + 1,
     )
+
+
+def _quote(text: str, limit: int = 70) -> str:
+    """The matched words for a message: one line, long spans shortened."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _element(rule: Rule, analysis: Analysis, hit: Hit, position: Position) -> Element:

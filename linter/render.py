@@ -56,15 +56,37 @@ def _finding(path: str, finding: Finding, position, style: _Style) -> list[str]:
         f"{style(f'[{finding.rule}]', fg=colour)} {finding.message}"
     )
     source = position.line_text(finding.line).replace("\t", " ")
+    end = finding.end_column - 1 if finding.end_line == finding.line else len(source)
+    excerpt, start, width = _excerpt(source, finding.column - 1, end)
     gutter = f"{finding.line:>5} | "
-    width = (finding.end_column - finding.column) if finding.end_line == finding.line else len(source) - finding.column + 1
-    underline = " " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^" * max(1, width)
     pad = " " * (len(gutter) - 2)
-    lines = [head, style(gutter, dim=True) + source, style(underline, fg=colour)]
+    underline = pad + "| " + " " * start + "^" * max(1, width)
+    lines = [head, style(gutter, dim=True) + excerpt, style(underline, fg=colour)]
     lines.append(f"{pad}= {style('waarom:', bold=True)} {finding.why}")
     if finding.suggestions:
         lines.append(f"{pad}= {style('beter:', bold=True)} {finding.suggestions[0]}")
     return lines
+
+
+MAX_SOURCE_WIDTH = 100
+CONTEXT = 24
+
+
+def _excerpt(source: str, start: int, end: int) -> tuple[str, int, int]:
+    """A window of a long source line around [start, end): (text, underline start, underline width)."""
+    end = max(end, start + 1)
+    if len(source) <= MAX_SOURCE_WIDTH:
+        return source, start, end - start
+    left = max(0, start - CONTEXT)
+    if left > 0 and " " in source[left:start]:
+        left = source.index(" ", left, start) + 1  # start the excerpt at a word
+    right = min(len(source), max(end, start + 1) + CONTEXT, left + MAX_SOURCE_WIDTH)
+    if right < len(source) and " " in source[end:right]:
+        right = source.rindex(" ", end, right)
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(source) else ""
+    width = min(end, right) - start
+    return prefix + source[left:right] + suffix, len(prefix) + start - left, width
 
 
 def _checklist(report: Report, style: _Style) -> list[str]:

@@ -104,8 +104,14 @@ def test_object_tags_are_not_constructed(tmp_path: Path) -> None:
 
 def test_cli_reports_broken_rules_with_exit_2(tmp_path: Path, monkeypatch, capsys) -> None:
     directory = write_rules(tmp_path, VALID.replace("kind: pitfall", "kind: trap"))
+    from linter.api import get_linter
+
     monkeypatch.setattr("linter.rules.builtin_rules_dir", lambda: directory)
-    status = main(["--model", "embedded", "--list-rules"])
+    get_linter.cache_clear()
+    try:
+        status = main(["--model", "embedded", "--list-rules"])
+    finally:
+        get_linter.cache_clear()
     assert status == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "test-rule.yaml:2" in err[0]

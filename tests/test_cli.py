@@ -1,0 +1,133 @@
+"""The command line: exit status, formats, encodings, and one clear line for every input error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linter.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = ROOT / "examples" / "huurverhoging-slecht.txt"
+GOOD = ROOT / "examples" / "huurverhoging-goed.txt"
+BASE = ["--model", "embedded"]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main([*BASE, *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_bad_draft_exits_1_with_annotated_feedback(capsys) -> None:
+    status, out, err = run(capsys, str(BAD))
+    assert status == 1 and err == ""
+    assert f"{BAD}:" in out and "[capitulation]" in out and "waarom:" in out and "beter:" in out
+    assert "^^^" in out and "Handvatten bij slecht nieuws:" in out
+    assert "embedded_default" in out
+
+
+def test_good_draft_exits_0_and_lists_handles(capsys) -> None:
+    status, out, _ = run(capsys, str(GOOD))
+    assert status == 0
+    assert out.count("✓") == 4 and "geen bevindingen" in out
+
+
+def test_json_format_is_stable(capsys) -> None:
+    status, out, _ = run(capsys, "--format", "json", str(BAD), str(GOOD))
+    data = json.loads(out)
+    assert status == 1
+    assert data["version"] == 1 and set(data["pipeline"]) == {"name", "version"}
+    assert [Path(f["path"]).name for f in data["files"]] == [BAD.name, GOOD.name]
+    text = BAD.read_text(encoding="utf-8")
+    for finding in data["files"][0]["findings"]:
+        assert set(finding) == {
+            "rule", "kind", "severity", "message", "why", "suggestions", "text",
+            "start", "end", "line", "column", "end_line", "end_column",
+        }  # fmt: skip
+        assert text[finding["start"] : finding["end"]] == finding["text"]
+    for element in data["files"][1]["elements"]:
+        assert set(element) == {"name", "text", "start", "end", "line", "column"}
+
+
+def test_fail_on_error_lets_warnings_pass(capsys) -> None:
+    status, _, _ = run(capsys, "--fail-on", "error", str(BAD))
+    assert status == 0
+
+
+def test_select_ignore_and_unknown_rule(capsys) -> None:
+    status, out, _ = run(capsys, "--format", "json", "--select", "capitulation", str(BAD))
+    assert {f["rule"] for f in json.loads(out)["files"][0]["findings"]} == {"capitulation"}
+    status, _, err = run(capsys, "--ignore", "capitulaton", str(BAD))
+    assert status == 2 and "bedoelt u 'capitulation'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_stdin(capsys, monkeypatch) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("Einde discussie.".encode())))
+    status, out, _ = run(capsys, "-")
+    assert status == 1 and "<stdin>:1:1:" in out
+
+
+@pytest.mark.parametrize(
+    "encoding, prefix",
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("cp1252", b"")],
+)
+def test_encodings(tmp_path: Path, capsys, encoding: str, prefix: bytes) -> None:
+    text = "Hier valt niet over te discussiëren, dat weet u."
+    path = tmp_path / "draft.txt"
+    path.write_bytes(prefix + text.encode(encoding))
+    status, out, _ = run(capsys, "--format", "json", str(path))
+    finding = json.loads(out)["files"][0]["findings"][0]
+    assert status == 1 and finding["rule"] == "abrupt-closing"
+    assert "discussiëren" in finding["text"]
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [(b"", "leeg"), (b"  \n ", "leeg"), (b"\x00\x01\x02binary\x00", "binaire"), (b"\xff\xfe\x00", "niet geldig")],
+)
+def test_input_errors_exit_2_with_one_line(tmp_path: Path, capsys, content: bytes, fragment: str) -> None:
+    path = tmp_path / "draft.txt"
+    path.write_bytes(content)
+    status, out, err = run(capsys, str(path))
+    assert status == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err and "Traceback" not in err
+
+
+def test_missing_file_and_directory(tmp_path: Path, capsys) -> None:
+    status, _, err = run(capsys, str(tmp_path / "nope.txt"))
+    assert status == 2 and "niet gevonden" in err
+    status, _, err = run(capsys, str(tmp_path))
+    assert status == 2 and "map" in err
+
+
+def test_usage_error_is_one_line(capsys) -> None:
+    status, _, err = run(capsys, "--format", "xml", str(BAD))
+    assert status == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_list_rules_explain_version(capsys) -> None:
+    status, out, _ = run(capsys, "--list-rules")
+    assert status == 0 and "missing-emotion-acknowledgement" in out and "clear-refusal" in out
+    status, out, _ = run(capsys, "--explain", "capitulation")
+    assert status == 0
+    for heading in ("Wat het doet", "Waarom", "Voorbeelden die de regel laten afgaan", "Gebruik liever"):
+        assert heading in out
+    status, out, _ = run(capsys, "--version")
+    assert status == 0 and out.startswith("lint-reply ") and "embedded_default" in out
+
+
+def test_model_that_does_not_exist(capsys) -> None:
+    status = main(["--model", "/nonexistent/model", str(GOOD)])
+    err = capsys.readouterr().err
+    assert status == 2 and "kan het spaCy-model" in err and len(err.strip().splitlines()) == 1
+
+
+def test_no_colour_when_piped(capsys) -> None:
+    _, out, _ = run(capsys, str(BAD))
+    assert "\x1b[" not in out

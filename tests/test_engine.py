@@ -1,0 +1,135 @@
+"""The engine end to end through the Python API: guards, positions, whole-reply judgement."""
+
+from __future__ import annotations
+
+import pytest
+
+from linter import Linter, lint
+
+from .conftest import labels
+
+
+def test_public_api_shape() -> None:
+    report = lint("Helaas kunnen wij uw aanvraag niet toekennen.", model="embedded")
+    assert report.bad_news is True
+    assert report.pipeline.name == "embedded_default"
+    finding = next(f for f in report.findings if f.rule == "missing-alternative")
+    for attribute in ("rule", "kind", "severity", "start", "end", "text", "message", "suggestions", "why"):
+        assert getattr(finding, attribute) not in (None, "")
+    element = next(e for e in report.elements if e.name == "bad-news")
+    assert report.text[element.start : element.end] == element.text
+
+
+def test_offsets_lines_and_columns_agree(any_linter: Linter) -> None:
+    text = "Beste meneer Bos,\n\nDank voor uw mail.\nU heeft volkomen gelijk, die regel is onzin.\n\nGroet,\nAnna"
+    report = any_linter.lint(text)
+    finding = next(f for f in report.findings if f.rule == "capitulation")
+    assert text[finding.start : finding.end] == finding.text
+    assert (finding.line, finding.column) == (4, 1)
+    lines = text.split("\n")
+    assert lines[finding.end_line - 1][: finding.end_column - 1].endswith(finding.text.split("\n")[-1])
+
+
+@pytest.mark.parametrize(
+    "text, rule, present",
+    [
+        # negation in the same clause
+        ("Ik begrijp dat u hier boos over bent.", "emotion-acknowledgement", True),
+        ("Ik begrijp niet waarom u hier boos over bent.", "emotion-acknowledgement", False),
+        ("Ik kan me niet voorstellen dat u daar boos over bent.", "emotion-acknowledgement", False),
+        ("U heeft volkomen gelijk.", "capitulation", True),
+        ("U heeft geen gelijk.", "capitulation", False),
+        ("Ik zeg niet dat u gelijk heeft.", "capitulation", False),
+        # quotation marks: the customer's words cited back
+        ('U schreef: "ik ben woedend en dit is belachelijk".', "emotion-acknowledgement", False),
+        ("U schrijft 'einde discussie', maar ik denk graag mee.", "abrupt-closing", False),
+        ("Einde discussie.", "abrupt-closing", True),
+        # separable verbs and inversion
+        ("U kunt uw klacht voorleggen aan de klachtencommissie.", "alternative", True),
+        ("Helaas kunnen wij dat niet doen.", "clear-refusal", True),
+        ("Wij kunnen dat helaas niet doen.", "clear-refusal", True),
+        ("Uw verzoek wijzen wij af.", "clear-refusal", True),
+        # missing diacritics and chat style
+        ("hier valt niet over te discussieren", "abrupt-closing", True),
+        ("snap dat je boos bent maar dat kan echt niet", "emotion-acknowledgement", True),
+    ],
+)
+def test_guards_and_variation(any_linter: Linter, text: str, rule: str, present: bool) -> None:
+    assert (rule in labels(any_linter.lint(text))) is present
+
+
+def test_greeting_and_signature_are_not_judged(linter: Linter) -> None:
+    text = "Hoi Sanne,\n\nDe afspraak staat op dinsdag.\n\nGroetjes,\nTeam Zorg (helaas niet op vrijdag bereikbaar)"
+    report = linter.lint(text)
+    assert report.bad_news is False
+    assert report.findings == []
+
+
+def test_missing_rules_point_at_the_bad_news_sentence(linter: Linter) -> None:
+    text = "Beste mevrouw Kok,\n\nDank voor uw bericht. Helaas kunnen wij de huur niet verlagen.\n\nGroet,\nTeam"
+    report = linter.lint(text)
+    missing = [f for f in report.findings if f.kind == "missing"]
+    assert {f.rule for f in missing} == {"missing-emotion-acknowledgement", "missing-alternative", "missing-closing"}
+    for finding in missing:
+        assert finding.text == "Helaas kunnen wij de huur niet verlagen."
+        assert finding.line == 3
+
+
+def test_no_bad_news_means_no_missing_handles(linter: Linter) -> None:
+    report = linter.lint("Beste heer Jansen,\n\nUw afspraak staat op maandag 3 juni om 10.00 uur.\n\nMet vriendelijke groet,\nPetra")
+    assert report.bad_news is False
+    assert not any(f.kind == "missing" for f in report.findings)
+
+
+def test_chat_has_no_missing_closing(linter: Linter) -> None:
+    text = "helaas kan dat niet"
+    assert "missing-closing" in linter.lint(text, channel="email").rules_fired()
+    assert "missing-closing" not in linter.lint(text, channel="chat").rules_fired()
+
+
+def test_closing_must_come_after_the_bad_news(linter: Linter) -> None:
+    early = linter.lint("Heeft u nog vragen, bel ons dan. Helaas kunnen wij de huur niet verlagen.")
+    late = linter.lint("Helaas kunnen wij de huur niet verlagen. Heeft u nog vragen, bel ons dan.")
+    assert "missing-closing" in early.rules_fired()
+    assert "missing-closing" not in late.rules_fired()
+
+
+def test_bare_refusal_is_abrupt(linter: Linter) -> None:
+    bare = "Geachte heer Smit,\n\nUw aanvraag is afgewezen.\n\nMet vriendelijke groet,\nGemeente"
+    assert "abrupt-closing" in linter.lint(bare).rules_fired()
+    fragment = "Uw aanvraag is afgewezen."
+    assert "abrupt-closing" not in linter.lint(fragment).rules_fired()
+
+
+def test_select_and_ignore(linter: Linter) -> None:
+    text = "U heeft gelijk. Helaas kan dat niet."
+    assert linter.lint(text, select=["capitulation"]).rules_fired() == {"capitulation"}
+    assert "capitulation" not in linter.lint(text, ignore=["capitulation"]).rules_fired()
+
+
+def test_handles_checklist(linter: Linter) -> None:
+    text = (
+        "Ik begrijp dat u teleurgesteld bent. Helaas kunnen wij uw aanvraag niet toekennen. "
+        "Wat ik wel voor u kan doen, is u aanmelden bij het wijkteam. Heeft u nog vragen, dan hoor ik het graag."
+    )
+    report = linter.lint(text)
+    assert report.findings == []
+    assert [h.present for h in report.handles] == [True, True, True, True]
+
+
+def test_defending_undoes_the_clear_refusal_handle(linter: Linter) -> None:
+    report = linter.lint("Helaas kan dat niet. Zoals ik al eerder heb aangegeven, is dat niet onze fout.")
+    handle = next(h for h in report.handles if h.number == 2)
+    assert handle.present is False and handle.blocked_by.rule == "defensive-justification"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "!!!", "🙂🙂", "a" * 5000, "niet " * 2000])
+def test_odd_text_does_not_break(linter: Linter, text: str) -> None:
+    report = linter.lint(text)
+    for finding in report.findings:
+        assert 0 <= finding.start <= finding.end <= len(text)
+
+
+def test_unknown_channel_is_refused(linter: Linter) -> None:
+    with pytest.raises(ValueError):
+        linter.lint("tekst", channel="fax")
