@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
+from spacy.schemas import validate_token_pattern
 
 from . import notation
 from .analysis import Analysis
@@ -46,7 +47,9 @@ class CompiledRules:
     def __init__(self, ruleset: RuleSet, nlp: Language, use_dependencies: bool):
         self.ruleset = ruleset
         self.rules = ruleset.by_id()
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        # Patterns compiled from the notation are valid by construction; only the raw
+        # `spacy:` escape hatch is validated (in `_add`), which keeps start-up fast.
+        self.matcher = Matcher(nlp.vocab, validate=False)
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True) if use_dependencies else None
         self.keys: dict[int, _Key] = {}
         context = notation.CompileContext(
@@ -85,6 +88,9 @@ class CompiledRules:
 
     def _add(self, rule: Rule, pattern: Pattern, role: str, context: notation.CompileContext, index: int = 0) -> None:
         if pattern.spacy is not None:
+            problems = validate_token_pattern(pattern.spacy)
+            if problems:
+                raise RuleError(rule.path, pattern.line, f"ongeldig spaCy-patroon: {'; '.join(problems)}")
             compiled = [(pattern.spacy, [False] * len(pattern.spacy))]
         else:
             try:

@@ -14,8 +14,10 @@ Every pipeline gets:
 from __future__ import annotations
 
 import functools
+import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -89,18 +91,65 @@ def present_tense_forms(infinitive: str) -> set[str]:
 
 
 def lemma_forms(lemmas: set[str]) -> dict[str, set[str]]:
-    """All inflected forms simplemma knows for each lemma (accent-folded), in one pass over its table."""
-    wanted = {fold(lemma) for lemma in lemmas}
+    """All inflected forms simplemma knows for each lemma (accent-folded), plus regular ones.
+
+    Scanning simplemma's table takes most of a second, so the result is cached on disk
+    (it depends only on the lemmas the rules use and on the simplemma version).
+    """
+    wanted = sorted({fold(lemma) for lemma in lemmas})
+    cached = _read_forms_cache(wanted)
+    if cached is not None:
+        return cached
     forms: dict[str, set[str]] = {lemma: {lemma} | present_tense_forms(lemma) for lemma in wanted}
     try:
         table = _simplemma_dictionary()
     except Exception:  # pragma: no cover - only when simplemma's layout changes
         return forms
+    targets = set(wanted)
     for form, lemma in table.items():
-        lemma = fold(lemma.replace("_", ""))
-        if lemma in wanted and len(form) >= MIN_FORM_LENGTH and " " not in form and form not in NOISE_FORMS:
-            forms[lemma].add(fold(form))
+        key = lemma.replace("_", "")
+        if key not in targets:
+            if key.isascii():
+                continue
+            key = fold(key)
+            if key not in targets:
+                continue
+        if len(form) >= MIN_FORM_LENGTH and " " not in form and form not in NOISE_FORMS:
+            forms[key].add(fold(form))
+    _write_forms_cache(wanted, forms)
     return forms
+
+
+def _forms_cache_path(wanted: list[str]) -> Path:
+    import hashlib
+    from importlib.metadata import version
+
+    try:
+        simplemma_version = version("simplemma")
+    except Exception:  # pragma: no cover
+        simplemma_version = "unknown"
+    digest = hashlib.sha256("\n".join([simplemma_version, *wanted]).encode()).hexdigest()[:16]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "lint-reply" / f"lemma-forms-{digest}.json"
+
+
+def _read_forms_cache(wanted: list[str]) -> dict[str, set[str]] | None:
+    try:
+        data = json.loads(_forms_cache_path(wanted).read_text(encoding="utf-8"))
+        return {lemma: set(data[lemma]) for lemma in wanted}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_forms_cache(wanted: list[str], forms: dict[str, set[str]]) -> None:
+    path = _forms_cache_path(wanted)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({k: sorted(v) for k, v in forms.items()}), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only home is fine: the forms are computed again next time
 
 
 @Language.component("lint_reply_lines")
@@ -123,28 +172,36 @@ def make_normalizer(nlp: Language, name: str, use_simplemma: bool):
     return normalize
 
 
-def _keep_words_before_full_stops(nlp: Language) -> None:
-    """Drop tokenizer exceptions that glue a full stop to an ordinary word.
-
-    spaCy's Dutch exceptions list legal abbreviations such as "u.", "dat.", "best."
-    and "app."; in a reply these are the last word of a sentence ("... voor u."),
-    and rules must see the word itself.
-    """
+@functools.lru_cache(maxsize=4096)
+def _is_glued_word(text: str) -> bool:
+    """ "u." or "dat.": an ordinary word that a tokenizer exception glued to a full stop."""
+    stem = text[:-1]
+    if not text.endswith(".") or not stem.isalpha():
+        return False
     import simplemma
 
-    def is_word(key: str) -> bool:
-        stem = key[:-1]
-        if not key.endswith(".") or "." in stem or not stem.isalpha():
-            return False
-        return stem.lower() == "u" or (len(stem) > 1 and simplemma.is_known(stem.lower(), lang="nl"))
+    return stem.lower() == "u" or (len(stem) > 1 and simplemma.is_known(stem.lower(), lang="nl"))
 
-    rules = nlp.tokenizer.rules or {}
-    nlp.tokenizer.rules = {key: value for key, value in rules.items() if not is_word(key)}
+
+@Language.component("lint_reply_split_stops")
+def split_full_stops(doc: Doc) -> Doc:
+    """Split "u." into "u" + ".".
+
+    spaCy's Dutch exceptions keep legal abbreviations such as "u.", "dat.", "best."
+    and "app." whole; in a reply these are the last word of a sentence ("... voor u."),
+    and the rules (and the sentence splitter) must see the word and the full stop.
+    """
+    glued = [token for token in doc if len(token.text) > 1 and _is_glued_word(token.text)]
+    if glued:
+        with doc.retokenize() as retokenizer:
+            for token in glued:
+                retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
+    return doc
 
 
 def _embedded() -> Language:
     nlp = spacy.blank("nl")
-    _keep_words_before_full_stops(nlp)
+    nlp.add_pipe("lint_reply_split_stops")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lint_reply_lines")
     nlp.add_pipe("lint_reply_normalizer", config={"use_simplemma": True})
@@ -160,7 +217,7 @@ def _trained(name_or_path: str) -> Language:
         raise PipelineError(f"kan het spaCy-model '{name_or_path}' niet laden: {error}") from None
     if nlp.lang != "nl":
         raise PipelineError(f"het model '{name_or_path}' is niet Nederlands (taal: {nlp.lang})")
-    _keep_words_before_full_stops(nlp)
+    nlp.add_pipe("lint_reply_split_stops", first=True)
     sentence_setters = {"parser", "senter", "sentencizer"} & set(nlp.pipe_names)
     if not sentence_setters:
         nlp.add_pipe("sentencizer")
