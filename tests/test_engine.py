@@ -133,3 +133,14 @@ def test_odd_text_does_not_break(linter: Linter, text: str) -> None:
 def test_unknown_channel_is_refused(linter: Linter) -> None:
     with pytest.raises(ValueError):
         linter.lint("tekst", channel="fax")
+
+
+def test_dependency_patterns_add_a_signal_with_a_parser() -> None:
+    from .conftest import get_linter
+
+    text = "Wij kunnen uw verzoek om een tweede parkeerplaats voor de bezoekers van uw moeder in de wijk niet meenemen."
+    standin = get_linter("standin")  # skips cleanly when the trained stand-in is absent
+    assert standin.pipeline.has_parser
+    assert "bad-news" in labels(standin.lint(text))
+    embedded = get_linter("embedded")
+    assert embedded.compiled.dependency_matcher is None  # no parser: the pattern is not used
