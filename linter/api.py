@@ -17,11 +17,24 @@ CHANNELS = ("email", "chat")
 
 
 class Linter:
-    """A pipeline plus compiled rules; build once, lint many replies."""
+    """A pipeline plus compiled rules; build once, lint many replies.
 
-    def __init__(self, model: str | None = None, rule_dirs: Iterable[Path] | None = None):
+    `packs` are rule-pack directories, `words` extends word lists and `severity`
+    changes levels (usually all three from the configuration file).
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        rule_dirs: Iterable[Path] | None = None,
+        packs: Iterable[Path] = (),
+        words: dict[str, list[str]] | None = None,
+        severity: dict[str, str] | None = None,
+    ):
         self.nlp, self.pipeline = load_pipeline(model)
-        self.ruleset: RuleSet = load_rules(list(rule_dirs) if rule_dirs else None)
+        self.ruleset: RuleSet = load_rules(
+            list(rule_dirs) if rule_dirs else None, packs=list(packs), words=words, severity=severity
+        )
         self.compiled = CompiledRules(self.ruleset, self.nlp, use_dependencies=self.pipeline.has_parser)
 
     def lint(
@@ -35,7 +48,7 @@ class Linter:
     ) -> Report:
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
-        chosen, skipped = set(select or ()), set(ignore or ())
+        chosen, skipped = set(select or ()), set(ignore or ()) | self.ruleset.disabled
         analysis = analyse(self.nlp, text)
         hits = self.compiled.run(analysis)
         report = judge(
@@ -51,9 +64,20 @@ class Linter:
         return report
 
 
-@functools.lru_cache(maxsize=4)
-def get_linter(model: str | None = None) -> Linter:
-    return Linter(model)
+@functools.lru_cache(maxsize=8)
+def get_linter(
+    model: str | None = None,
+    packs: tuple[Path, ...] = (),
+    words: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    severity: tuple[tuple[str, str], ...] = (),
+) -> Linter:
+    """A shared Linter per configuration (arguments are hashable forms of Linter's)."""
+    return Linter(
+        model,
+        packs=packs,
+        words={name: list(entries) for name, entries in words},
+        severity=dict(severity),
+    )
 
 
 def lint(text: str, channel: str = "email", model: str | None = None, **options) -> Report:

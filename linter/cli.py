@@ -12,12 +12,15 @@ import sys
 
 import click
 
+from pathlib import Path
+
 from . import __version__
 from .api import CHANNELS, Linter, get_linter
+from .config import ConfigError, apply_overrides, check_rule_ids, find_config, load_config
 from .pipeline import PipelineError
 from .reader import InputError, read_source
 from .render import render_json, render_text
-from .rules import Rule, RuleError
+from .rules import Rule, RuleError, builtin_rules_dir
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -45,7 +48,7 @@ def _explain(rule: Rule) -> str:
         f"soort: {rule.kind}, ernst: {rule.severity}" + (f", handvat {rule.handle}" if rule.handle else ""),
         "",
         "Wat het doet",
-        f"  {rule.message or rule.praise}",
+        f"  {(rule.message or rule.praise).replace('{text}', '…')}",
         "",
         "Waarom",
         f"  {rule.why}",
@@ -67,31 +70,83 @@ def _list_rules(linter: Linter) -> str:
     return "\n".join(rows)
 
 
+def _check_rules(directory: str, model: str | None) -> int:
+    """`--check-rules DIR`: validate a rule pack and run its examples; 0 when all is well, else 1."""
+    from .checking import check_rules, format_check
+
+    path = Path(directory)
+    try:
+        if path.resolve() == builtin_rules_dir().resolve():
+            linter = Linter(model)
+            rules, title = linter.ruleset.rules, f"De ingebouwde regels ({path})"
+        else:
+            linter = Linter(model, packs=[path])
+            name = next(name for name, folder in linter.ruleset.packs.items() if folder == str(path))
+            rules, title = linter.ruleset.pack_rules(name), f"Regelpakket '{name}' ({path})"
+    except RuleError as error:
+        click.echo(f"✗ {error}")
+        click.echo("\nResultaat: het pakket is niet geldig; verbeter de regel hierboven.")
+        return EXIT_FINDINGS
+    results = check_rules(linter, rules)
+    click.echo(f"{title}: {len(rules)} regels, {len(results)} voorbeelden (pijplijn {linter.pipeline.describe()}).")
+    click.echo(format_check(results, rules))
+    return EXIT_OK if all(result.ok for result in results) else EXIT_FINDINGS
+
+
+def _build_linter(config) -> Linter:
+    return get_linter(
+        config.model,
+        packs=tuple(config.rule_dirs),
+        words=tuple((name, tuple(entries)) for name, entries in sorted(config.words.items())),
+        severity=tuple(sorted(config.severity.items())),
+    )
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", nargs=-1, metavar="[BESTAND]...")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Uitvoer voor mensen (text) of programma's (json).")
-@click.option("--channel", type=click.Choice(CHANNELS), default="email", show_default=True,
-              help="E-mail of chat; in chat is een korte reactie normaal en geldt missing-closing niet.")
+@click.option("--channel", type=click.Choice(CHANNELS), default=None,
+              help="E-mail (standaard) of chat; in chat is een korte reactie normaal en geldt missing-closing niet.")
 @click.option("--model", metavar="NAAM_OF_PAD", default=None,
               help="spaCy-pijplijn (naam of pad); 'embedded' voor de ingebouwde. Ook: LINT_REPLY_MODEL.")
 @click.option("--select", multiple=True, metavar="REGEL", help="Alleen deze regel(s) rapporteren (herhaalbaar).")
 @click.option("--ignore", multiple=True, metavar="REGEL", help="Deze regel(s) niet rapporteren (herhaalbaar).")
-@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default="warning", show_default=True,
-              help="Exitcode 1 vanaf deze ernst.")
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
+              help="Exitcode 1 vanaf deze ernst (standaard: warning).")
+@click.option("--rule-dir", "rule_dirs", multiple=True, metavar="MAP", help="Extra regelpakket (herhaalbaar).")
+@click.option("--min-words", type=click.IntRange(min=0), default=None,
+              help="Pas vanaf zoveel woorden kijken de missing-regels (standaard 0).")
+@click.option("--config", "config_path", metavar="BESTAND", default=None,
+              help="Configuratiebestand (standaard: lint-reply.toml hier of hoger, of LINT_REPLY_CONFIG).")
+@click.option("--show-config", is_flag=True, help="Toon de samengevoegde instellingen en waar ze vandaan komen.")
+@click.option("--check-rules", metavar="MAP", default=None,
+              help="Controleer een regelpakket en draai de voorbeelden van elke regel; exitcode 0 of 1.")
 @click.option("--no-color", is_flag=True, help="Geen kleur, ook niet op een terminal.")
 @click.option("--list-rules", is_flag=True, help="Toon alle regels en stop.")
 @click.option("--explain", metavar="REGEL", help="Leg een regel uit, met voorbeelden, en stop.")
 @click.option("--version", "show_version", is_flag=True, help="Toon de versie en de gebruikte pijplijn.")
-def cli(files, output_format, channel, model, select, ignore, fail_on, no_color, list_rules, explain, show_version):
+def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs, min_words, config_path,
+        show_config, check_rules, no_color, list_rules, explain, show_version):
     """Controleer een conceptantwoord aan een klant en geef coachende feedback.
 
     Zonder BESTAND, of met '-', wordt standaardinvoer gelezen.
     """
+    if check_rules:
+        return _check_rules(check_rules, model)
     try:
-        linter = get_linter(model)
-    except (PipelineError, RuleError) as error:
+        config = load_config(find_config(config_path))
+        apply_overrides(
+            config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model,
+            rule_dirs=[Path(d).resolve() for d in rule_dirs], min_words=min_words,
+        )  # fmt: skip
+        linter = _build_linter(config)
+        check_rule_ids(config, set(linter.ruleset.by_id()))
+    except (PipelineError, RuleError, ConfigError) as error:
         _fail(str(error))
+    if show_config:
+        click.echo(config.to_toml(), nl=False)
+        return EXIT_OK
     if show_version:
         click.echo(f"lint-reply {__version__} (pijplijn: {linter.pipeline.describe()})")
         return EXIT_OK
@@ -102,18 +157,18 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, no_color,
         _check_ids(linter, (explain,), "--explain")
         click.echo(_explain(linter.ruleset.by_id()[explain]))
         return EXIT_OK
-    _check_ids(linter, select, "--select")
-    _check_ids(linter, ignore, "--ignore")
     sources = [read_source(path) for path in (files or ("-",))]
     reports = [
-        linter.lint(source.text, channel=channel, select=select, ignore=ignore, path=source.path) for source in sources
-    ]
+        linter.lint(source.text, channel=config.channel, select=config.select, ignore=config.ignore,
+                    min_words=config.min_words, path=source.path)
+        for source in sources
+    ]  # fmt: skip
     if output_format == "json":
         click.echo(render_json(reports, linter.pipeline))
     else:
         colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
         click.echo(render_text(reports, linter.pipeline, colour=colour), nl=False, color=colour)
-    return EXIT_FINDINGS if any(report.fails(fail_on) for report in reports) else EXIT_OK
+    return EXIT_FINDINGS if any(report.fails(config.fail_on) for report in reports) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,7 +39,7 @@ def judge(
     elements = [
         _element(rules[rule_id], analysis, hit, position)
         for rule_id, rule_hits in hits.items()
-        if rules[rule_id].kind == "element"
+        if rules[rule_id].kind == "element" and rule_id not in ruleset.disabled
         for hit in rule_hits
     ]
     elements.sort(key=lambda e: (e.start, e.name))
@@ -83,14 +83,19 @@ def judge(
 
 
 def _checklist(ruleset: RuleSet, elements: list[Element], findings: list[Finding]) -> list[HandleStatus]:
-    """Per handle: where it is used, or the pitfall of the same handle that undoes it."""
+    """Per handle: where it is used, or the pitfall of the same handle that undoes it.
+
+    A handle is named after its built-in element; elements of rule packs that count
+    for the same handle (an organisation's own alternative) make it present too.
+    """
+    rules = ruleset.by_id()
     statuses = []
-    for rule in sorted((r for r in ruleset.rules if r.kind == "element" and r.handle), key=lambda r: r.handle):
-        used = next((e for e in elements if e.name == rule.id), None)
-        undoing = next(
-            (f for f in findings if f.kind == "pitfall" and ruleset.by_id()[f.rule].handle == rule.handle), None
-        )
-        statuses.append(HandleStatus(rule.handle, rule.title, used, undoing))
+    handle_rules = sorted((r for r in ruleset.rules if r.kind == "element" and r.handle), key=lambda r: ("/" in r.id, r.id))
+    for number in sorted({rule.handle for rule in handle_rules}):
+        names = [rule.id for rule in handle_rules if rule.handle == number]
+        used = next((e for e in elements if e.name in names), None)
+        undoing = next((f for f in findings if f.kind == "pitfall" and rules[f.rule].handle == number), None)
+        statuses.append(HandleStatus(number, rules[names[0]].title, used, undoing))
     return statuses
 
 

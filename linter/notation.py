@@ -230,7 +230,11 @@ class _Parser:
                 start,
             )
         folded = tuple(fold(item) for item in items)
-        return Words(folded) if opening == "{" else Lemmas(folded)
+        if opening == "[":
+            return Lemmas(folded)
+        if any(item.endswith("*") and len(item) > 1 for item in folded):  # {daeb*|wws}: prefixes too
+            return Group([[Prefix(item[:-1])] if item.endswith("*") else [Words((item,))] for item in folded])
+        return Words(folded)
 
 
 def parse(text: str) -> list[list[Node]]:

@@ -163,9 +163,14 @@ class RuleSet:
     rules: list[Rule]
     lists: dict[str, list]  # name -> parsed entries
     list_paths: dict[str, str]
+    disabled: set[str] = field(default_factory=set)  # switched off by a pack: computed, not reported
+    packs: dict[str, str] = field(default_factory=dict)  # pack name -> directory
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
+
+    def pack_rules(self, name: str) -> list[Rule]:
+        return [rule for rule in self.rules if rule.id.startswith(f"{name}/")]
 
 
 # --- validation ------------------------------------------------------------
@@ -371,27 +376,125 @@ def builtin_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def load_rules(directories: list[Path] | None = None) -> RuleSet:
-    """Read and validate every rule and word list; the first mistake raises `RuleError`."""
-    directories = directories or [builtin_rules_dir()]
+def load_rules(
+    directories: list[Path] | None = None,
+    packs: list[Path] | tuple[Path, ...] = (),
+    words: dict[str, list[str]] | None = None,
+    severity: dict[str, str] | None = None,
+) -> RuleSet:
+    """Read and validate every rule and word list; the first mistake raises `RuleError`.
+
+    `directories` hold the base rules (default: the built-in `rules/`); each of `packs`
+    is an organisation's rule pack (see `load_pack`); `words` extends word lists and
+    `severity` changes levels (both from the configuration file).
+    """
     rules: list[Rule] = []
     lists: dict[str, list] = {}
     list_paths: dict[str, str] = {}
-    for directory in directories:
-        if not directory.is_dir():
-            raise RuleError(directory, None, "map met regels niet gevonden")
-        for path in sorted((directory / "lists").glob("*.yaml")):
-            name, entries = parse_list(path, load_yaml(path))
-            lists[name] = entries
-            list_paths[name] = str(path)
-        for path in sorted(directory.glob("*.yaml")):
-            rule = parse_rule(path, load_yaml(path))
-            if any(other.id == rule.id for other in rules):
-                raise RuleError(path, 1, f"de id '{rule.id}' wordt al gebruikt")
-            rules.append(rule)
+    for directory in directories or [builtin_rules_dir()]:
+        _read_directory(directory, rules, lists, list_paths)
     ruleset = RuleSet(rules, lists, list_paths)
+    for pack in packs:
+        load_pack(Path(pack), ruleset)
+    if words:
+        for name, entries in words.items():
+            _extend_list(ruleset, name, entries, "configuratie [words]", None)
+    for rule_id, level in (severity or {}).items():
+        if rule_id in ruleset.by_id():
+            ruleset.by_id()[rule_id].severity = level
     _check_references(ruleset)
     return ruleset
+
+
+def _read_directory(directory: Path, rules: list[Rule], lists: dict, list_paths: dict, prefix: str = "") -> list[Rule]:
+    if not directory.is_dir():
+        raise RuleError(directory, None, "map met regels niet gevonden")
+    for path in sorted((directory / "lists").glob("*.yaml")):
+        name, entries = parse_list(path, load_yaml(path))
+        if name in lists:
+            raise RuleError(path, 1, f"de woordenlijst '{name}' bestaat al ({list_paths[name]}); vul hem aan met 'words:' in pack.yaml")
+        lists[name] = entries
+        list_paths[name] = str(path)
+    added = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == PACK_FILE:
+            continue
+        rule = parse_rule(path, load_yaml(path))
+        if prefix and "/" not in rule.id:
+            rule.id = f"{prefix}/{rule.id}"
+        elif prefix and not rule.id.startswith(f"{prefix}/"):
+            raise RuleError(path, 1, f"een regel in pakket '{prefix}' heet '{prefix}/...', niet '{rule.id}'")
+        if any(other.id == rule.id for other in rules):
+            raise RuleError(path, 1, f"de id '{rule.id}' wordt al gebruikt")
+        rules.append(rule)
+        added.append(rule)
+    return added
+
+
+PACK_FILE = "pack.yaml"
+PACK_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def load_pack(directory: Path, ruleset: RuleSet) -> None:
+    """Add a rule pack: its rules (ids `pack/rule`), its word lists, and the changes in `pack.yaml`.
+
+    pack.yaml (optional): name, description, disable (built-in ids not to report),
+    severity (id: level), words (list name: entries to add).
+    """
+    settings: Any = LDict()
+    settings.line, settings.key_lines = 1, {}
+    pack_file = directory / PACK_FILE
+    if pack_file.is_file():
+        settings = load_yaml(pack_file)
+    check = _Checker(pack_file, settings)
+    unknown = set(check.data) - {"name", "description", "disable", "severity", "words"}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise check.fail(name, f"onbekend veld '{name}'{_did_you_mean(name, {'name', 'description', 'disable', 'severity', 'words'})}")
+    name = check.text("name", required=False, default=directory.name.lower())
+    if not PACK_NAME.match(name):
+        raise check.fail("name", f"de pakketnaam '{name}' mag alleen kleine letters, cijfers en '-' bevatten")
+    if name in ruleset.packs:
+        raise check.fail("name", f"het pakket '{name}' is al geladen ({ruleset.packs[name]})")
+    ruleset.packs[name] = str(directory)
+    added = _read_directory(directory, ruleset.rules, ruleset.lists, ruleset.list_paths, prefix=name)
+    own = {rule.id for rule in added}
+    for rule in added:  # a pack rule may name its siblings without the prefix
+        resolve = lambda ref: f"{name}/{ref}" if f"{name}/{ref}" in own else ref  # noqa: E731
+        rule.implies = [resolve(ref) for ref in rule.implies]
+        rule.not_with = [resolve(ref) for ref in rule.not_with]
+        rule.requires, rule.element = resolve(rule.requires), resolve(rule.element)
+    ids = ruleset.by_id()
+    for rule_id, line in check.items("disable"):
+        if rule_id not in ids:
+            raise check.fail("disable", f"onbekende regel '{rule_id}'{_did_you_mean(str(rule_id), set(ids))}", line)
+        ruleset.disabled.add(str(rule_id))
+    severity = check.data.get("severity") or {}
+    if not isinstance(severity, dict):
+        raise check.fail("severity", "'severity' is een tabel: regel-id: ernst")
+    for rule_id, level in severity.items():
+        if rule_id not in ids:
+            raise check.fail("severity", f"onbekende regel '{rule_id}'{_did_you_mean(rule_id, set(ids))}")
+        if level not in SEVERITIES:
+            raise check.fail("severity", f"ernst '{level}' voor {rule_id}; kies uit: {', '.join(SEVERITIES)}")
+        ids[rule_id].severity = level
+    words = check.data.get("words") or {}
+    if not isinstance(words, dict):
+        raise check.fail("words", "'words' is een tabel: lijstnaam: [woorden]")
+    for list_name, entries in words.items():
+        _extend_list(ruleset, list_name, entries, str(pack_file), check.line("words"))
+
+
+def _extend_list(ruleset: RuleSet, name: str, entries: Any, where: str, line: int | None) -> None:
+    if name not in ruleset.lists:
+        raise RuleError(where, line, f"onbekende woordenlijst '{name}'{_did_you_mean(name, set(ruleset.lists))}")
+    if not isinstance(entries, list) or not all(isinstance(entry, str) for entry in entries):
+        raise RuleError(where, line, f"de aanvulling op '{name}' moet een lijst van woorden zijn")
+    for entry in entries:
+        try:
+            ruleset.lists[name] = ruleset.lists[name] + [notation.parse(entry)]
+        except notation.NotationError as error:
+            raise RuleError(where, line, f"'{entry}' in '{name}': {error}") from None
 
 
 def _check_references(ruleset: RuleSet) -> None:

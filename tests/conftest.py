@@ -49,3 +49,10 @@ def linter() -> Linter:
 
 def labels(report) -> set[str]:
     return report.rules_fired() | report.element_names()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_configuration(monkeypatch, tmp_path_factory):
+    """Tests never pick up a developer's own lint-reply.toml or user configuration."""
+    monkeypatch.delenv("LINT_REPLY_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))

@@ -114,3 +114,9 @@ def test_lemmas_and_lists_are_collected() -> None:
     parsed = parse("[hebben] ... (@feel|[zijn])")
     assert notation.lemmas_used(parsed) == {"hebben", "zijn"}
     assert notation.list_refs(parsed) == {"feel"}
+
+
+def test_prefixes_inside_a_word_set() -> None:
+    compiled = compile_text("{daeb*|wws*|skw} woning")
+    slots = [tokens[0]["NORM"] for tokens, _ in compiled]
+    assert {"REGEX": "^(?:daeb|wws)"} in slots and "skw" in slots

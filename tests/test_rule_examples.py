@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from linter.analysis import analyse
+from linter.checking import check_example, explain_failure
 from linter.rules import load_rules
 
-from .conftest import PIPELINES, get_linter, labels
+from .conftest import PIPELINES, get_linter
 
 RULES = load_rules().rules
 CASES = [
-    pytest.param(pipeline, rule.id, expected, text, id=f"{pipeline}-{rule.id}-{expected}-{number}")
+    pytest.param(pipeline, rule.id, expected, number, text, id=f"{pipeline}-{rule.id}-{expected}-{number}")
     for pipeline in PIPELINES
     for rule in RULES
     for expected, texts in (("flag", rule.examples_flag), ("pass", rule.examples_pass))
@@ -19,18 +19,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("pipeline, rule_id, expected, text", CASES)
-def test_rule_example(pipeline: str, rule_id: str, expected: str, text: str) -> None:
+@pytest.mark.parametrize("pipeline, rule_id, expected, number, text", CASES)
+def test_rule_example(pipeline: str, rule_id: str, expected: str, number: int, text: str) -> None:
     linter = get_linter(pipeline)
-    report = linter.lint(text)
-    found = labels(report)
-    if (rule_id in found) == (expected == "flag"):
-        return
-    trace: list[str] = []
-    linter.compiled.run(analyse(linter.nlp, text), trace)
-    why = "; ".join(line for line in trace if line.startswith(rule_id)) or "geen patroon paste"
-    verb = "moet afgaan maar gaat niet af" if expected == "flag" else "mag niet afgaan maar gaat af"
-    pytest.fail(f"[{rule_id}] {verb} op: {text!r}\n  gevonden: {sorted(found)}\n  reden: {why}")
+    result = check_example(linter, linter.ruleset.by_id()[rule_id], expected, number, text)
+    if not result.ok:
+        pytest.fail(explain_failure(result) + f"\n    gevonden: {sorted(result.found)}")
 
 
 def test_every_rule_has_enough_examples() -> None:
