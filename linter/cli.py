@@ -167,7 +167,8 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
         click.echo(render_json(reports, linter.pipeline))
     else:
         colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-        click.echo(render_text(reports, linter.pipeline, colour=colour), nl=False, color=colour)
+        config_used = str(config.path) if config.path else None
+        click.echo(render_text(reports, linter.pipeline, colour=colour, config=config_used), nl=False, color=colour)
     return EXIT_FINDINGS if any(report.fails(config.fail_on) for report in reports) else EXIT_OK
 
 

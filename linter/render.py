@@ -25,11 +25,12 @@ def render_json(reports: list[Report], pipeline: PipelineInfo) -> str:
     return json.dumps(reports_to_json(reports, pipeline), ensure_ascii=False, indent=2)
 
 
-def render_text(reports: list[Report], pipeline: PipelineInfo, colour: bool = False) -> str:
+def render_text(reports: list[Report], pipeline: PipelineInfo, colour: bool = False, config: str | None = None) -> str:
     style = _Style(colour)
     blocks = [_report(report, style) for report in reports]
     total = sum(len(report.findings) for report in reports)
-    tail = style(f"Gecontroleerd met {pipeline.describe()}.", dim=True)
+    used = f" Configuratie: {config}." if config else ""
+    tail = style(f"Gecontroleerd met {pipeline.describe()}.{used}", dim=True)
     if len(reports) > 1:
         tail = f"{len(reports)} bestanden, {total} bevindingen. " + tail
     return "\n\n".join(blocks + [tail]) + "\n"
