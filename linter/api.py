@@ -10,7 +10,9 @@ from .analysis import analyse
 from .judge import judge
 from .matching import CompiledRules
 from .pipeline import PipelineInfo, load_pipeline
-from .report import Report
+from .mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
+from .reader import Source
+from .report import Position, Report, remap
 from .rules import RuleSet, load_rules
 
 CHANNELS = ("email", "chat")
@@ -45,6 +47,7 @@ class Linter:
         ignore: Iterable[str] | None = None,
         min_words: int = 0,
         path: str = "<tekst>",
+        customer_upset: str = "",
     ) -> Report:
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
@@ -59,9 +62,51 @@ class Linter:
             channel=channel,
             min_words=min_words,
             selected=lambda rule_id: (not chosen or rule_id in chosen) and rule_id not in skipped,
+            customer_upset=customer_upset,
         )
         report.path = path
         return report
+
+    def lint_source(self, source: Source, **options) -> Report:
+        """Lint what was read: a draft as it is, or only the writer's new text of an e-mail or HTML page."""
+        if source.kind == "email":
+            raw, mail = read_message(source.data)
+            return self.lint_mail(raw, mail, path=source.path, **options)
+        if source.kind == "html":
+            page = Mapped()
+            page.add_span(source.text, 0)
+            visible, quoted = html_to_text(page)
+            new, history = split_new_text(visible)
+            history.extend(quoted)
+            return self.lint_mail(source.text, MailText(new, history), path=source.path, **options)
+        return self.lint(source.text, path=source.path, **options)
+
+    def lint_mail(self, raw: str, mail: MailText, **options) -> Report:
+        """Lint the new text of a message; positions point into `raw`, the file as it is on disk."""
+        signals = customer_signals(mail.history, self._upset_words())
+        reason = ""
+        notes = []
+        if signals:
+            position = Position(raw)
+            where = ", ".join(f"regel {position.at(s.start)[0]}, '{s.text}'" for s in signals[:3])
+            notes.append(f"De klant lijkt {'boos of bezorgd' if is_upset(signals) else 'geraakt'}: {where}.")
+            if is_upset(signals):
+                first = signals[0]
+                reason = f"De klant lijkt boos of bezorgd (regel {position.at(first.start)[0]}: '{first.text}'); benoem eerst dat gevoel."
+        if not mail.has_new_text:
+            report = self.lint("", **options)
+            report.text = raw
+            report.notes = ["Geen nieuwe tekst gevonden: alleen geciteerde berichten."] + notes
+            return report
+        report = self.lint(mail.new.text, customer_upset=reason, **options)
+        remap(report, raw, mail.new.starts, mail.new.ends)
+        report.notes.extend(notes)
+        return report
+
+    def _upset_words(self):
+        if not hasattr(self, "_upset_finder"):
+            self._upset_finder = self.compiled.list_finder("customer-upset", self.nlp)
+        return self._upset_finder
 
 
 @functools.lru_cache(maxsize=8)

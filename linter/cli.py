@@ -159,8 +159,8 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
         return EXIT_OK
     sources = [read_source(path) for path in (files or ("-",))]
     reports = [
-        linter.lint(source.text, channel=config.channel, select=config.select, ignore=config.ignore,
-                    min_words=config.min_words, path=source.path)
+        linter.lint_source(source, channel=config.channel, select=config.select, ignore=config.ignore,
+                           min_words=config.min_words)
         for source in sources
     ]  # fmt: skip
     if output_format == "json":

@@ -20,6 +20,7 @@ from .report import Element, Finding, HandleStatus, Position, Report
 from .rules import Rule, RuleSet
 
 BAD_NEWS = "bad-news"
+EMOTION = "emotion-acknowledgement"
 
 
 def judge(
@@ -30,6 +31,7 @@ def judge(
     channel: str = "email",
     min_words: int = 0,
     selected: Callable[[str], bool] = lambda rule_id: True,
+    customer_upset: str = "",
 ) -> Report:
     position = Position(analysis.text)
     rules = ruleset.by_id()
@@ -57,14 +59,23 @@ def judge(
                 span = REPLY_CHECKS[check](analysis, hits)
                 if span is not None and not any(f.rule == rule.id and f.start <= span.start_char < f.end for f in findings):
                     findings.append(_finding(rule, analysis, span, position))
-        elif rule.kind == "missing" and rule.requires in present and analysis.body_word_count >= min_words:
+        elif rule.kind == "missing" and analysis.body_word_count >= min_words:
             required = hits.get(rule.requires, [])
+            # An upset customer deserves acknowledgement even when the reply brings no bad news.
+            because_upset = not required and customer_upset and rule.element == EMOTION
+            if not required and not because_upset:
+                continue
             wanted = hits.get(rule.element, [])
-            if rule.position == "after":
+            if rule.position == "after" and required:
                 wanted = [hit for hit in wanted if hit.start >= required[0].start]
-            if not wanted:
-                sentence = doc[required[0].start].sent
-                findings.append(_finding(rule, analysis, _trim(sentence, analysis), position))
+            if wanted:
+                continue
+            sentences = [doc[required[0].start].sent] if required else analysis.body_sentences[:1]
+            if sentences:
+                finding = _finding(rule, analysis, _trim(sentences[0], analysis), position)
+                if customer_upset and rule.element == EMOTION:
+                    finding.message += f" {customer_upset}"
+                findings.append(finding)
     findings.sort(key=lambda f: (f.start, f.rule))
     notes = []
     if bad_news_hits:

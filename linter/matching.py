@@ -74,6 +74,21 @@ class CompiledRules:
                     self.keys[nlp.vocab.strings[key]] = _Key(rule.id, "pattern", ())
         self.vocab = nlp.vocab
 
+    def list_finder(self, name: str, nlp: Language):
+        """A function text -> [(start, end)] of the entries of word list `name` (tokenizer only)."""
+        matcher = Matcher(nlp.vocab)
+        context = notation.CompileContext(lists=self.ruleset.lists, lemma_forms=lambda lemma: {lemma})
+        for entry in self.ruleset.lists.get(name, []):
+            matcher.add(name, [tokens for tokens, _ in notation.compile_pattern(entry, context)])
+        normalize = nlp.get_pipe("lint_reply_normalizer")
+
+        def find(text: str) -> list[tuple[int, int]]:
+            doc = normalize(nlp.make_doc(text))
+            spans = sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for _, s, e in matcher(doc)})
+            return [span for span in spans if not any(o[0] <= span[0] and span[1] <= o[1] and o != span for o in spans)]
+
+        return find
+
     @staticmethod
     def _lemma_table(ruleset: RuleSet) -> dict[str, set[str]]:
         wanted: set[str] = set()

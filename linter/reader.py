@@ -24,6 +24,21 @@ class Source:
     path: str  # as the user named it; "<stdin>" for standard input
     text: str
     encoding: str
+    kind: str = "text"  # "text", "email" (RFC 5322 message) or "html"
+    data: bytes = b""  # the bytes as read (e-mail is parsed from these)
+
+
+def sniff_kind(path: str, text: str) -> str:
+    """E-mail when the file has a mail header block (or ends in .eml); HTML by name or doctype."""
+    from .mail import looks_like_email
+
+    lower = path.lower()
+    if lower.endswith(".eml") or looks_like_email(text):
+        return "email"
+    start = text.lstrip()[:200].lower()
+    if lower.endswith((".html", ".htm")) or start.startswith(("<!doctype html", "<html")):
+        return "html"
+    return "text"
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -81,4 +96,4 @@ def read_source(path: str) -> Source:
         raise InputError(f"{name}: te groot (meer dan {MAX_BYTES // (1024 * 1024)} MB); lint-reply leest conceptantwoorden")
     text, encoding = decode(data, name)
     _check_text(text, name)
-    return Source(path=name, text=text, encoding=encoding)
+    return Source(path=name, text=text, encoding=encoding, kind=sniff_kind(name, text), data=data)
