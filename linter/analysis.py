@@ -21,7 +21,7 @@ NEGATIONS = frozenset(
 # Words that open a new clause. "dat" only when a trained tagger does not call it a pronoun.
 CLAUSE_OPENERS = frozenset(
     "maar want omdat dat waarom of terwijl hoewel ofschoon zodat doordat aangezien wanneer "
-    "toen nadat voordat zodra als indien mits tenzij dus wat hoe en die".split()
+    "toen nadat voordat zodra als alsof indien mits tenzij dus wat hoe en die".split()
 )
 # Clauses opened by these depend on the clause before them ("ik zeg niet dat ..."),
 # so a negation there counts for them too.

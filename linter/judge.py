@@ -56,7 +56,7 @@ def judge(
             for hit in hits.get(rule.id, []):
                 findings.append(_finding(rule, analysis, doc[hit.start : hit.end], position))
             for check in rule.reply_checks:
-                span = REPLY_CHECKS[check](analysis, hits)
+                span = REPLY_CHECKS[check](analysis, hits, channel)
                 if span is not None and not any(f.rule == rule.id and f.start <= span.start_char < f.end for f in findings):
                     findings.append(_finding(rule, analysis, span, position))
         elif rule.kind == "missing" and analysis.body_word_count >= min_words:
@@ -177,9 +177,12 @@ def _element(rule: Rule, analysis: Analysis, hit: Hit, position: Position) -> El
 # --- whole-reply checks a rule can name in `reply_checks` ------------------
 
 
-def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]]) -> Span | None:
-    """A complete e-mail (greeting or sign-off present) whose body is one bad-news sentence and nothing else."""
-    if not (analysis.has_greeting or analysis.has_sign_off):
+def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str) -> Span | None:
+    """A complete e-mail (greeting or sign-off present) whose body is one bad-news sentence and nothing else.
+
+    In chat a one-line answer is normal, so this check is for e-mail only.
+    """
+    if channel != "email" or not (analysis.has_greeting or analysis.has_sign_off):
         return None
     body = analysis.body_sentences
     if len(body) != 1 or not hits.get(BAD_NEWS):
@@ -190,6 +193,6 @@ def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]]) -> Span | None:
     return _trim(body[0], analysis)
 
 
-REPLY_CHECKS: dict[str, Callable[[Analysis, dict[str, list[Hit]]], Span | None]] = {
+REPLY_CHECKS: dict[str, Callable[[Analysis, dict[str, list[Hit]], str], Span | None]] = {
     "bare-refusal": bare_refusal,
 }

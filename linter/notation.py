@@ -1,7 +1,7 @@
 """The phrase notation trainers write rule patterns in, compiled to spaCy Matcher patterns.
 
     word            the word itself; case and accents do not matter (discussieren = discussiëren)
-    {u|je|jij}      one of these words
+    {u|je|jij}      one of these words (or short phrases: {zo snel|deze week})
     [hebben]        any form of the word: heeft, hebt, had, gehad ...  ([kunnen|mogen]: either)
     uitzondering*   any word that starts with "uitzondering"
     ~teleurgesteld  the word, or a typo of it (one or two letters off)
@@ -224,14 +224,15 @@ class _Parser:
         items = [item.strip() for item in inner.split("|")]
         if not all(items):
             raise self.fail(f"lege keuze in '{opening}...{closing}'", start)
-        if any(ch.isspace() or ch in "(){}[]@" for item in items for ch in item):
-            raise self.fail(
-                f"in '{opening}...{closing}' staan losse woorden; gebruik (woord woord|woord) voor woordgroepen",
-                start,
-            )
+        if any(ch in "(){}[]@~" for item in items for ch in item):
+            raise self.fail(f"in '{opening}...{closing}' staan alleen woorden, gescheiden door '|'", start)
         folded = tuple(fold(item) for item in items)
         if opening == "[":
+            if any(" " in item for item in folded):
+                raise self.fail("in '[...]' staan losse woorden; gebruik ([woord]|woord woord) voor woordgroepen", start)
             return Lemmas(folded)
+        if any(" " in item for item in folded):  # {zo snel|deze week}: phrases too
+            return Group([[Words((word,)) for word in item.split()] for item in folded])
         if any(item.endswith("*") and len(item) > 1 for item in folded):  # {daeb*|wws}: prefixes too
             return Group([[Prefix(item[:-1])] if item.endswith("*") else [Words((item,))] for item in folded])
         return Words(folded)

@@ -42,9 +42,10 @@ def test_corpus_size_and_coverage() -> None:
     assert len(counts) == 12 and min(counts.values()) >= 40, counts
 
 
+@pytest.mark.parametrize("part", ["tuning", "tuning-extra"])
 @pytest.mark.parametrize("pipeline", PIPELINES)
-def test_tuning_part_meets_minimums(pipeline: str) -> None:
-    evaluation = scores(pipeline, "tuning")
+def test_tuning_part_meets_minimums(pipeline: str, part: str) -> None:
+    evaluation = scores(pipeline, part)
     below = [
         f"{name}: precision {s.precision:.3f}, recall {s.recall:.3f}"
         for name, s in evaluation.scores.items()

@@ -80,7 +80,8 @@ def test_escaped_question_mark_is_a_word() -> None:
         ("ik ...99 boos", 9, "1 tot 12"),
         ("? boos", 1, "staat achter niets"),
         ("{u|} boos", 1, "lege keuze"),
-        ("{u je} boos", 1, "losse woorden"),
+        ("[zo snel] boos", 1, "losse woorden"),
+        ("{u|(je)} boos", 1, "alleen woorden"),
         ("(ik|) boos", 5, "leeg alternatief"),
         ("", 1, "leeg patroon"),
     ],
@@ -120,3 +121,8 @@ def test_prefixes_inside_a_word_set() -> None:
     compiled = compile_text("{daeb*|wws*|skw} woning")
     slots = [tokens[0]["NORM"] for tokens, _ in compiled]
     assert {"REGEX": "^(?:daeb|wws)"} in slots and "skw" in slots
+
+
+def test_phrases_inside_a_word_set() -> None:
+    compiled = compile_text("{zo snel|vandaag} bellen")
+    assert sorted(len(tokens) for tokens, _ in compiled) == [2, 3]
