@@ -299,7 +299,11 @@ HISTORY_START = re.compile(
 )
 OUTLOOK_FROM = re.compile(r"^\s*\*?(van|from)\s*:\*?\s", re.IGNORECASE)
 OUTLOOK_NEXT = re.compile(r"^\s*\*?(verzonden|sent|datum|date|aan|to|onderwerp|subject)\s*:", re.IGNORECASE)
-FOOTER = re.compile(r"^\s*(verzonden|verstuurd|sent|get outlook)\b.{0,40}\b(iphone|ipad|android|samsung|mobiel|outlook|telefoon|galaxy)", re.IGNORECASE)
+FOOTER = re.compile(
+    r"^\s*((verzonden|verstuurd|sent|get outlook)\b.{0,40}\b(iphone|ipad|android|samsung|mobiel|outlook|telefoon|galaxy)"
+    r"|outlook voor (ios|android)|download outlook for)",
+    re.IGNORECASE,
+)
 DISCLAIMER = re.compile(
     r"^\s*(disclaimer\b|dit e-?mail(bericht)?\s.{0,40}(uitsluitend|vertrouwelijk|bestemd)|de informatie (verzonden )?(in|met) dit e-?mail"
     r"|aan (de inhoud van )?dit (e-?mail)?bericht kunnen geen rechten|this e-?mail (message )?(is|and any))",
@@ -367,18 +371,32 @@ def split_new_text(body: Mapped) -> tuple[Mapped, Mapped]:
     return new, history
 
 
+CONTACT = re.compile(r"(\d[\d \-]{5,}\d|@|www\.|https?://|\bb\.v\.|\btel\b|^\s*[te]\s*[:.]?\s*\+?\d)", re.IGNORECASE)
+MAX_CONTACT_LINE_WORDS = 6
+
+
 def _drop_signature_block(texts: list[str], keep: list[bool], limit: int) -> None:
-    """After the closing formula, the short lines of a name/title/phone block are not the message."""
+    """The name/title/phone block is not the message.
+
+    After the closing formula everything up to the quoted history is signature. Without
+    a closing formula, a last paragraph of short lines with contact details is one too.
+    """
     for index in range(limit):
         if keep[index] and SIGN_OFF.match(texts[index]) and len(texts[index].split()) <= MAX_SIGNATURE_LINE_WORDS:
             for following in range(index + 1, limit):
-                text = texts[following]
-                if text.lstrip().startswith(">"):
-                    break
-                if len(text.split()) > MAX_SIGNATURE_LINE_WORDS:
-                    break
                 keep[following] = False
             return
+    kept = [i for i in range(limit) if keep[i]]
+    while kept and not texts[kept[-1]].strip():
+        kept.pop()
+    block: list[int] = []
+    while kept and texts[kept[-1]].strip():
+        block.insert(0, kept.pop())
+    if not block or any(len(texts[i].split()) > MAX_CONTACT_LINE_WORDS for i in block):
+        return
+    if any(CONTACT.search(texts[i]) for i in block):
+        for i in block:
+            keep[i] = False
 
 
 def read_message(data: bytes) -> tuple[str, MailText]:
@@ -427,8 +445,9 @@ def customer_signals(history: Mapped, find_words) -> list[Signal]:
         word = text[start:end]
         kind = "dreiging" if word.split()[0].lower() in THREATS else "woord"
         signals.append(Signal(history.starts[start], word, kind))
-    for match in re.finditer(r"!{3,}|\?!{2,}", text):
-        signals.append(Signal(history.starts[match.start()], match.group(), "uitroeptekens"))
+    marks = list(re.finditer(r"!+", text))
+    if len(marks) >= 2 or any(len(m.group()) >= 3 for m in marks):  # "!!!", or exclaiming more than once
+        signals.append(Signal(history.starts[marks[0].start()], marks[0].group(), "uitroeptekens"))
     for match in re.finditer(r"\b[A-Z]{4,}(?:\s+[A-Z]{2,})*\b", text):
         signals.append(Signal(history.starts[match.start()], match.group(), "hoofdletters"))
     by_start: dict[int, Signal] = {}
@@ -440,5 +459,8 @@ def customer_signals(history: Mapped, find_words) -> list[Signal]:
 
 
 def is_upset(signals: list[Signal]) -> bool:
-    """Clearly upset: a threat, or at least two signals."""
-    return any(s.kind == "dreiging" for s in signals) or len(signals) >= 2
+    """Clearly upset: an upset word or a threat, or capitals and exclamation marks together.
+
+    Capitals alone are weak (acronyms such as CJIB), so they count only with another signal.
+    """
+    return any(s.kind in ("woord", "dreiging") for s in signals) or len(signals) >= 2
