@@ -5,6 +5,7 @@
     python benchmarks/profile_lint.py growth [--model M] [--size 1000000]  # one large input
     python benchmarks/profile_lint.py cold   [--model M]                   # the whole CLI process
     python benchmarks/profile_lint.py stages [--model M] [--replies 300]   # time per stage, no profiler
+    python benchmarks/profile_lint.py startup [--model M] [--runs 5]       # start-up steps of a new process
 
 Prints the top functions by own time (tottime) and by cumulative time. `--dump FILE`
 keeps the raw profile for `python -m pstats FILE` or snakeviz.
@@ -36,6 +37,68 @@ def show(stats: pstats.Stats, top: int) -> None:
     for key in ("tottime", "cumulative"):
         print(f"\n=== top {top} by {key} ===")
         stats.sort_stats(key).print_stats(top)
+
+
+STARTUP_CHILD = """
+import json, sys, time
+clock = time.perf_counter
+steps = []
+def step(name, start):
+    steps.append((name, clock() - start))
+    return clock()
+s = clock()
+import spacy
+s = step("import spacy", s)
+import linter
+s = step("import linter (package: api, rules, matching, yaml, ...)", s)
+import linter.cli, linter.render
+s = step("import linter.cli + render (click, ...)", s)
+from linter.pipeline import load_pipeline
+nlp, info = load_pipeline({model!r})
+s = step("load_pipeline", s)
+nlp("x")
+s = step("first nlp('x') (lazy tables: simplemma, ...)", s)
+from linter.api import Linter
+lt = Linter({model!r})
+s = step("Linter(): load_rules + CompiledRules (pipeline cached)", s)
+report = lt.lint({draft!r})
+s = step("first lint of the draft", s)
+lt.lint({draft!r})
+s = step("second lint of the draft (warm)", s)
+linter.render.render_text([report], lt.pipeline, colour=False)
+s = step("render_text", s)
+from linter.rules import load_rules
+from linter.matching import CompiledRules
+rs = load_rules(None)
+s = step("  breakdown, again: load_rules (YAML)", s)
+CompiledRules(rs, nlp, use_dependencies=info.has_parser)
+s = step("  breakdown, again: CompiledRules (Matcher.add, lemma forms)", s)
+print(json.dumps(steps))
+"""
+
+
+def startup(model: str, runs: int) -> int:
+    """Time the start-up steps of the lint path in fresh processes (medians), and bare interpreter start."""
+    import json
+    import statistics
+
+    code = STARTUP_CHILD.format(model=model, draft=corpus.COLD_START_DRAFT)
+    collected: dict[str, list[float]] = {}
+    bare = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], cwd=workdir, env=child_env(), check=True)
+            bare.append(time.perf_counter() - start)
+            out = subprocess.run([sys.executable, "-c", code], cwd=workdir, env=child_env(), check=True,
+                                 capture_output=True, text=True).stdout
+            for name, seconds in json.loads(out.strip().splitlines()[-1]):
+                collected.setdefault(name, []).append(seconds)
+    print(f"start-up steps, {model}, median of {runs} fresh processes (ms)")
+    print(f"  {'python -c pass (interpreter start + exit)':62} {statistics.median(bare) * 1000:8.1f}")
+    for name, values in collected.items():
+        print(f"  {name:62} {statistics.median(values) * 1000:8.1f}")
+    return 0
 
 
 def stages(linter, texts: list[str], _unused=None) -> int:
@@ -82,16 +145,19 @@ def stages(linter, texts: list[str], _unused=None) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["lint", "pipe", "growth", "cold", "stages"])
+    parser.add_argument("what", choices=["lint", "pipe", "growth", "cold", "stages", "startup"])
     parser.add_argument("--model", default="embedded", help="'embedded', 'standin' or a path")
     parser.add_argument("--replies", type=int, default=300)
     parser.add_argument("--size", type=int, default=1_000_000, help="bytes, for growth")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes, for startup")
     parser.add_argument("--dump", help="write the raw profile here")
     args = parser.parse_args()
     model = str(STANDIN) if args.model in ("standin", "stand-in") else args.model
 
+    if args.what == "startup":
+        return startup(model, args.runs)
     profile_path = args.dump or tempfile.mktemp(suffix=".prof")
     if args.what == "cold":
         with tempfile.TemporaryDirectory() as workdir:
@@ -101,6 +167,8 @@ def main() -> int:
                     "--model", model, "--no-color", str(draft)]
             subprocess.run(argv, cwd=workdir, env=child_env(), stdout=subprocess.DEVNULL, check=False)
         show(pstats.Stats(profile_path), args.top)
+        if not args.dump:
+            os.unlink(profile_path)
         return 0
 
     from linter import Linter

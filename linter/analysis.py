@@ -91,7 +91,12 @@ class Analysis:
 
 
 def analyse(nlp: Language, text: str) -> Analysis:
-    doc = nlp(text)
+    return analyse_doc(nlp(text))
+
+
+def analyse_doc(doc: Doc) -> Analysis:
+    """The analysis of a Doc the pipeline already made (`nlp.pipe` in bulk)."""
+    text = doc.text
     sentence_of = [0] * len(doc)
     for number, sent in enumerate(doc.sents):
         for token in sent:

@@ -1,0 +1,390 @@
+"""`lint-reply-audit`: lint many past replies and report how a team writes.
+
+    lint-reply-audit INPUT... --out DIR [--jobs N] [--resume] [--include-text]
+
+INPUT is a folder of .txt/.eml files, an mbox file, a Maildir, or a JSONL/CSV
+file with a text column. Writes DIR/findings.jsonl (one line per reply),
+DIR/summary.json and DIR/report.html (one self-contained page).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import mailbox
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import click
+
+from .mail import read_message
+from .reader import InputError, decode
+
+HANDLES = ("emotion-acknowledgement", "clear-refusal", "alternative", "closing")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PHONE = re.compile(r"(?<!\w)(\+?\d[\d \-]{7,}\d)(?!\w)")
+
+
+def mask(text: str) -> str:
+    """Matched phrases may be shown; e-mail addresses and phone numbers in them may not."""
+    return PHONE.sub("[telefoon]", EMAIL.sub("[e-mail]", text))
+
+
+@dataclass
+class Reply:
+    id: str
+    text: str = ""
+    channel: str = "email"
+    team: str | None = None
+    fields: dict = field(default_factory=dict)
+    error: str | None = None
+
+
+# --- reading -----------------------------------------------------------------
+
+
+@dataclass
+class Fields:
+    text: str = "text"
+    id: str = "id"
+    team: str = "team"
+    channel: str = "channel"
+
+
+def _from_mail(reply_id: str, data: bytes) -> Reply:
+    _, mail = read_message(data)
+    return Reply(reply_id, mail.new.text, fields={"subject": mail.subject} if mail.subject else {})
+
+
+def _from_record(reply_id: str, record: dict, names: Fields) -> Reply:
+    text = record.get(names.text)
+    if not isinstance(text, str):
+        return Reply(reply_id, error=f"geen tekst in veld '{names.text}'")
+    channel = str(record.get(names.channel) or "email")
+    extra = {k: v for k, v in record.items() if k not in (names.text, names.id) and isinstance(v, (str, int, float, bool))}
+    return Reply(reply_id, text, channel if channel in ("email", "chat") else "email", record.get(names.team), extra)
+
+
+def read_replies(paths: Iterable[str], names: Fields = Fields()) -> Iterator[Reply]:
+    """Every reply in the inputs, in a stable order; a reply that cannot be read carries an error."""
+    for name in paths:
+        path = Path(name)
+        if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
+            box = mailbox.Maildir(str(path), factory=None, create=False)
+            for key in sorted(box.keys()):
+                yield _safe(f"{path.name}/{key}", lambda: _from_mail(f"{path.name}/{key}", box.get_bytes(key)))
+        elif path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in (".txt", ".eml") and p.is_file()):
+                yield _safe(str(file.relative_to(path)), lambda file=file: _from_file(file, str(file.relative_to(path))))
+        elif path.suffix.lower() == ".jsonl":
+            yield from _read_jsonl(path, names)
+        elif path.suffix.lower() == ".csv":
+            yield from _read_csv(path, names)
+        elif path.is_file() and _is_mbox(path):
+            box = mailbox.mbox(str(path), create=False)
+            for index, key in enumerate(box.keys()):
+                yield _safe(f"{path.name}#{index + 1}", lambda: _from_mail(f"{path.name}#{index + 1}", box.get_bytes(key)))
+        elif path.is_file():
+            yield _safe(path.name, lambda: _from_file(path, path.name))
+        else:
+            yield Reply(name, error="invoer niet gevonden")
+
+
+def _safe(reply_id: str, read) -> Reply:
+    try:
+        return read()
+    except (InputError, OSError, ValueError, UnicodeError, mailbox.Error) as error:
+        return Reply(reply_id, error=str(error))
+
+
+def _from_file(path: Path, reply_id: str) -> Reply:
+    data = path.read_bytes()
+    if path.suffix.lower() == ".eml":
+        return _from_mail(reply_id, data)
+    text, _ = decode(data, reply_id)
+    return Reply(reply_id, text)
+
+
+def _is_mbox(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(5) == b"From "
+
+
+def _read_jsonl(path: Path, names: Fields) -> Iterator[Reply]:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            fallback = f"{path.name}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield Reply(fallback, error=f"geen geldige JSON: {error.msg}")
+                continue
+            if not isinstance(record, dict):
+                yield Reply(fallback, error="regel is geen JSON-object")
+                continue
+            yield _from_record(str(record.get(names.id) or fallback), record, names)
+
+
+def _read_csv(path: Path, names: Fields) -> Iterator[Reply]:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        for number, record in enumerate(csv.DictReader(handle), 2):
+            yield _from_record(str(record.get(names.id) or f"{path.name}:{number}"), record, names)
+
+
+# --- linting -------------------------------------------------------------------
+
+_worker_linter = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _worker_linter
+    from .api import Linter
+
+    _worker_linter = Linter(model)
+
+
+def lint_batch(replies: list[Reply], linter=None, include_text: bool = False) -> list[dict]:
+    """Records for findings.jsonl; uses `nlp.pipe` for the readable replies of the batch."""
+    linter = linter or _worker_linter
+    readable = [reply for reply in replies if reply.error is None]
+    reports = iter(linter.lint_many([r.text for r in readable], channels=[r.channel for r in readable]))
+    records = []
+    for reply in replies:
+        record = {"id": reply.id, "team": reply.team, "channel": reply.channel, "fields": reply.fields}
+        if reply.error is not None:
+            record.update(error=reply.error, bad_news=False, findings=[], elements=[])
+        else:
+            data = next(reports).to_json()
+            for item in data["findings"] + data["elements"]:
+                item["text"] = mask(item["text"])
+            for finding in data["findings"]:
+                finding["message"] = mask(finding["message"])
+            record.update(error=None, bad_news=data["bad_news"], findings=data["findings"], elements=data["elements"])
+            if include_text:
+                record["text"] = reply.text
+        records.append(record)
+    return records
+
+
+def lint_jsonl_lines(lines: Iterable[str], model: str | None = None, names: Fields = Fields()) -> list[dict]:
+    """JSONL lines -> findings.jsonl records; what one task of a distributed run does (see examples/dask_audit.py)."""
+    from .api import get_linter
+
+    replies = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            replies.append(Reply(f"regel-{number}", error=f"geen geldige JSON: {error.msg}"))
+            continue
+        if not isinstance(record, dict):
+            replies.append(Reply(f"regel-{number}", error="regel is geen JSON-object"))
+            continue
+        replies.append(_from_record(str(record.get(names.id) or f"regel-{number}"), record, names))
+    return lint_batch(replies, linter=get_linter(model))
+
+
+def _lint_chunk(args: tuple[list[Reply], bool]) -> list[dict]:
+    replies, include_text = args
+    return lint_batch(replies, include_text=include_text)
+
+
+def _chunks(replies: Iterable[Reply], size: int) -> Iterator[list[Reply]]:
+    chunk: list[Reply] = []
+    for reply in replies:
+        chunk.append(reply)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class Progress:
+    """Count, rate and time left on stderr; silent when stderr is not a terminal."""
+
+    def __init__(self, total: int | None, enabled: bool):
+        self.total, self.enabled, self.done, self.start = total, enabled, 0, time.monotonic()
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if not self.enabled:
+            return
+        rate = self.done / max(time.monotonic() - self.start, 1e-6)
+        left = ""
+        if self.total:
+            seconds = int(max(self.total - self.done, 0) / rate) if rate else 0
+            left = f", nog {seconds // 60}:{seconds % 60:02d}"
+        of = f"/{self.total}" if self.total else ""
+        sys.stderr.write(f"\r{self.done}{of} antwoorden, {rate:.0f}/s{left}   ")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def done_ids(findings: Path) -> set[str]:
+    """Ids already in findings.jsonl (a half-written last line from an interruption is ignored)."""
+    ids: set[str] = set()
+    if findings.is_file():
+        with findings.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    ids.add(json.loads(line)["id"])
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    continue
+    return ids
+
+
+def run_audit(
+    inputs: list[str],
+    out: Path,
+    jobs: int = 1,
+    batch_size: int = 128,
+    resume: bool = False,
+    include_text: bool = False,
+    model: str | None = None,
+    names: Fields = Fields(),
+    progress: bool | None = None,
+) -> dict:
+    """Lint every reply of the inputs into `out`; returns the summary."""
+    out.mkdir(parents=True, exist_ok=True)
+    findings = out / "findings.jsonl"
+    skip = done_ids(findings) if resume else set()
+    if not resume and findings.exists():
+        findings.unlink()
+    if resume and findings.exists():
+        _drop_partial_last_line(findings)
+    replies = (reply for reply in read_replies(inputs, names) if reply.id not in skip)
+    total = None if progress is False else sum(1 for _ in read_replies(inputs, names)) - len(skip)
+    meter = Progress(total, sys.stderr.isatty() if progress is None else progress)
+    with findings.open("a", encoding="utf-8") as handle:
+        for records in _records(replies, jobs, batch_size, include_text, model):
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.flush()
+            meter.advance(len(records))
+    meter.finish()
+    summary = summarize(_read_records(findings))
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    from .audit_report import render_html
+
+    (out / "report.html").write_text(render_html(summary), encoding="utf-8")
+    return summary
+
+
+def _drop_partial_last_line(path: Path) -> None:
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        path.write_bytes(data[: data.rfind(b"\n") + 1])
+
+
+def _records(replies: Iterator[Reply], jobs: int, batch_size: int, include_text: bool, model: str | None):
+    chunks = _chunks(replies, batch_size)
+    if jobs <= 1:
+        _init_worker(model)
+        for chunk in chunks:
+            yield lint_batch(chunk, include_text=include_text)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
+        yield from pool.imap(_lint_chunk, ((chunk, include_text) for chunk in chunks))
+
+
+def _read_records(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                continue
+
+
+# --- summary -------------------------------------------------------------------
+
+
+def _group_summary(records: list[dict]) -> dict:
+    ok = [r for r in records if not r.get("error")]
+    bad_news = [r for r in ok if r.get("bad_news")]
+    rules: Counter = Counter()
+    for record in ok:
+        rules.update({f["rule"] for f in record["findings"]})
+    handles = {}
+    for name in HANDLES:
+        with_handle = sum(1 for r in bad_news if any(e["name"] == name for e in r["elements"]))
+        handles[name] = round(with_handle / len(bad_news), 4) if bad_news else None
+    return {
+        "replies": len(records),
+        "errors": len(records) - len(ok),
+        "bad_news": len(bad_news),
+        "rules": dict(sorted(rules.items())),
+        "handles_in_bad_news": handles,
+    }
+
+
+def summarize(records: Iterable[dict], top: int = 10) -> dict:
+    """Counts per rule, share of bad-news replies with each handle; per team and channel when known."""
+    records = sorted(records, key=lambda r: r["id"])
+    summary = _group_summary(records)
+    for key, title in (("team", "teams"), ("channel", "channels")):
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for record in records:
+            if record.get(key):
+                groups[str(record[key])].append(record)
+        if groups:
+            summary[title] = {name: _group_summary(group) for name, group in sorted(groups.items())}
+    phrases: dict[str, Counter] = defaultdict(Counter)
+    for record in records:
+        for finding in record.get("findings", []):
+            if finding["kind"] == "pitfall":
+                phrases[finding["rule"]][" ".join(finding["text"].lower().split())] += 1
+    summary["top_phrases"] = {
+        rule: [[phrase, count] for phrase, count in sorted(counter.items(), key=lambda x: (-x[1], x[0]))[:top]]
+        for rule, counter in sorted(phrases.items())
+    }
+    return summary
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, required=True, metavar="INVOER...")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Map voor de resultaten.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Aantal processen.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=128, show_default=True)
+@click.option("--resume", is_flag=True, help="Ga verder waar een eerdere run stopte.")
+@click.option("--include-text", is_flag=True, help="Zet de volledige tekst van elk antwoord in findings.jsonl.")
+@click.option("--model", default=None, metavar="NAAM_OF_PAD")
+@click.option("--text-field", default="text", show_default=True)
+@click.option("--id-field", default="id", show_default=True)
+@click.option("--team-field", default="team", show_default=True)
+@click.option("--channel-field", default="channel", show_default=True)
+def cli(inputs, out, jobs, batch_size, resume, include_text, model, text_field, id_field, team_field, channel_field):
+    """Controleer veel antwoorden tegelijk en maak een overzicht per regel, team en kanaal."""
+    names = Fields(text_field, id_field, team_field, channel_field)
+    summary = run_audit(list(inputs), out, jobs, batch_size, resume, include_text, model, names)
+    click.echo(
+        f"{summary['replies']} antwoorden, {summary['bad_news']} met slecht nieuws, {summary['errors']} onleesbaar. "
+        f"Resultaten in {out}/ (findings.jsonl, summary.json, report.html)."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="lint-reply-audit", standalone_mode=False)
+    except click.ClickException as error:
+        click.echo(f"lint-reply-audit: fout: {error.format_message()}", err=True)
+        return 2
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("lint-reply-audit: afgebroken; ga later verder met --resume", err=True)
+        return 130
+    return 0
