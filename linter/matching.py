@@ -49,7 +49,12 @@ class CompiledRules:
         self.rules = ruleset.by_id()
         # Patterns compiled from the notation are valid by construction; only the raw
         # `spacy:` escape hatch is validated (in `_add`), which keeps start-up fast.
-        self.matcher = Matcher(nlp.vocab, validate=False)
+        # Patterns are bucketed by an anchor: a set of words one of which must occur in the
+        # reply for the pattern to match. Only buckets whose anchor occurs are run, which
+        # spares most of spaCy's per-token checks (see `_anchor`).
+        self.vocab = nlp.vocab
+        self.buckets: dict[frozenset[str] | None, Matcher] = {}
+        self._index: dict[str, list[int]] | None = None  # built on first use, after all patterns are added
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True) if use_dependencies else None
         self.keys: dict[int, _Key] = {}
         context = notation.CompileContext(
@@ -115,10 +120,53 @@ class CompiledRules:
         for number, (tokens, free) in enumerate(compiled):
             key = f"{rule.id}|{role}|{pattern.line}|{number}"
             try:
-                self.matcher.add(key, [tokens])
+                self._bucket(_anchor(tokens)).add(key, [tokens])
             except (ValueError, KeyError) as error:
                 raise RuleError(rule.path, pattern.line, f"ongeldig spaCy-patroon: {error}") from None
-            self.keys[self.matcher.vocab.strings[key]] = _Key(rule.id, role, tuple(free), pattern.scope, index)
+            self.keys[self.vocab.strings[key]] = _Key(rule.id, role, tuple(free), pattern.scope, index)
+
+    def _bucket(self, anchor: frozenset[str] | None) -> Matcher:
+        if anchor not in self.buckets:
+            self.buckets[anchor] = Matcher(self.vocab, validate=False)
+        return self.buckets[anchor]
+
+    def _matches(self, doc) -> list[tuple[int, int, int, list[int]]]:
+        """All matches; a bucket runs only on the sentences that contain its anchor.
+
+        Patterns never cross a sentence boundary, so matching sentence by sentence
+        finds the same matches while spaCy looks at far fewer tokens.
+        """
+        if self._index is None:
+            self._build_index()
+        found = []
+        for matcher in self._always:
+            found.extend(matcher(doc, with_alignments=True))
+        norms = [token.norm_ for token in doc]
+        for sentence in doc.sents:
+            wanted: set[int] = set()
+            for norm in set(norms[sentence.start : sentence.end]):
+                wanted.update(self._index.get(norm, ()))
+            offset = sentence.start
+            for number in sorted(wanted):
+                found.extend(
+                    (key, start + offset, end + offset, alignment)
+                    for key, start, end, alignment in self._anchored[number](sentence, with_alignments=True)
+                )
+        return found
+
+    def _build_index(self) -> None:
+        """word -> the buckets anchored on it."""
+        self._always = [matcher for anchor, matcher in self.buckets.items() if anchor is None]
+        self._anchored = [matcher for anchor, matcher in self.buckets.items() if anchor is not None]
+        self._index = {}
+        anchors = [anchor for anchor in self.buckets if anchor is not None]
+        for number, anchor in enumerate(anchors):
+            for word in anchor:
+                self._index.setdefault(word, []).append(number)
+
+    @property
+    def pattern_count(self) -> int:
+        return sum(len(matcher) for matcher in self.buckets.values())
 
     # --- running -----------------------------------------------------------
 
@@ -128,7 +176,7 @@ class CompiledRules:
         candidates: dict[str, list[tuple[int, int]]] = {}
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         pile_hits: dict[tuple[str, int], list[int]] = {}
-        for key_hash, start, end, alignment in self.matcher(doc, with_alignments=True):
+        for key_hash, start, end, alignment in self._matches(doc):
             key = self.keys[key_hash]
             rule = self.rules[key.rule]
             if key.role == "unless":
@@ -223,6 +271,25 @@ class CompiledRules:
                 else:
                     spans.append((begin, end))
         return spans
+
+
+# Words so common that a pattern anchored on them would run on nearly every reply.
+COMMON = frozenset("ik u je jij we wij het de een dat dit die niet geen is zijn en maar ook er om te van in op voor met".split())
+
+
+def _anchor(tokens: list[dict]) -> frozenset[str] | None:
+    """The best required slot of a pattern as a set of words (None: no such slot, always run)."""
+    best: frozenset[str] | None = None
+    for spec in tokens:
+        if spec.get("OP") in ("?", "*") or str(spec.get("OP", "")).startswith("{"):
+            continue
+        norm = spec.get("NORM")
+        words = frozenset([norm]) if isinstance(norm, str) else frozenset(norm.get("IN", ())) if isinstance(norm, dict) else frozenset()
+        if not words:
+            continue
+        if best is None or (bool(words & COMMON), len(words)) < (bool(best & COMMON), len(best)):
+            best = words
+    return best
 
 
 def _dedupe(rule_id: str, spans: list[tuple[int, int]]) -> list[Hit]:
