@@ -314,6 +314,7 @@ class CompileContext:
     lemma_forms: Callable[[str], set[str]]
     split_word: Callable[[str], list[str]] = lambda word: [word]
     _stack: list[str] = field(default_factory=list)
+    _expanded: dict[str, list] = field(default_factory=dict)  # word lists expand once per compile
 
 
 def compile_pattern(alternatives: Sequence[Sequence[Node]], ctx: CompileContext) -> list[tuple[list[dict], list[bool]]]:
@@ -382,6 +383,8 @@ def _literal(word: str, ctx: CompileContext) -> Flat:
 
 
 def _expand_list(name: str, ctx: CompileContext) -> list[Flat]:
+    if name in ctx._expanded:
+        return ctx._expanded[name]
     if name not in ctx.lists:
         raise NotationError(f"onbekende woordenlijst '@{name}'")
     if name in ctx._stack:
@@ -393,7 +396,8 @@ def _expand_list(name: str, ctx: CompileContext) -> list[Flat]:
             options.extend(_expand_alternatives(entry, ctx))
     finally:
         ctx._stack.pop()
-    return _merge_single_words(options)
+    ctx._expanded[name] = _merge_single_words(options)
+    return ctx._expanded[name]
 
 
 def _merge_single_words(options: list[Flat]) -> list[Flat]:
