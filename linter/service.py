@@ -1,0 +1,264 @@
+"""`lint-reply-serve`: a local HTTP service and web page with the same feedback as the command line.
+
+    lint-reply-serve [--host 127.0.0.1] [--port 8765] [--model M] [--config FILE] [--cors-origin URL]...
+
+Endpoints: POST /v1/lint, POST /v1/lint-message, GET /v1/rules, GET /healthz,
+GET /openapi.json, and the page at /. The pipeline and rules load once at start;
+linting runs in a worker thread (one at a time: spaCy is not made for concurrent
+use of one pipeline), so the event loop keeps serving. Request texts are never
+logged or stored: the log has method, path, status, size and time only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .api import CHANNELS, Linter, get_linter
+from .config import apply_overrides, find_config, load_config
+from .reader import Source
+from .report import reports_to_json
+
+DEFAULT_PORT = 8765
+DEFAULT_MAX_BODY = 1_000_000
+log = logging.getLogger("lint-reply.serve")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _page() -> str:
+    packaged = resources.files("linter") / "static" / "index.html"
+    return packaged.read_text(encoding="utf-8")
+
+
+def openapi_spec(max_body: int) -> dict:
+    finding = {
+        "type": "object",
+        "required": ["rule", "kind", "severity", "message", "why", "suggestions", "text", "start", "end", "line", "column", "end_line", "end_column"],
+        "properties": {
+            "rule": {"type": "string"}, "kind": {"type": "string", "enum": ["pitfall", "missing"]},
+            "severity": {"type": "string", "enum": ["info", "warning", "error"]}, "message": {"type": "string"},
+            "why": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}},
+            "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},
+            "line": {"type": "integer"}, "column": {"type": "integer"},
+            "end_line": {"type": "integer"}, "end_column": {"type": "integer"},
+        },
+    }  # fmt: skip
+    element = {
+        "type": "object",
+        "required": ["name", "text", "start", "end", "line", "column"],
+        "properties": {k: {"type": "string" if k in ("name", "text") else "integer"} for k in ("name", "text", "start", "end", "line", "column")},
+    }
+    report = {
+        "type": "object",
+        "required": ["version", "pipeline", "files"],
+        "properties": {
+            "version": {"type": "integer", "enum": [1]},
+            "pipeline": {"type": "object", "required": ["name", "version"],
+                         "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
+            "files": {"type": "array", "items": {
+                "type": "object", "required": ["path", "channel", "bad_news", "findings", "elements", "notes"],
+                "properties": {
+                    "path": {"type": "string"}, "channel": {"type": "string"}, "bad_news": {"type": "boolean"},
+                    "findings": {"type": "array", "items": finding}, "elements": {"type": "array", "items": element},
+                    "notes": {"type": "array", "items": {"type": "string"}},
+                    "handles": {"type": "array", "items": {"type": "object"}},
+                }}},
+        },
+    }  # fmt: skip
+    error = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+    errors = {
+        str(code): {"description": text, "content": {"application/json": {"schema": error}}}
+        for code, text in ((400, "Geen geldige JSON"), (413, f"Meer dan {max_body} bytes"), (422, "Ontbrekend of ongeldig veld"), (500, "Fout in de linter"))
+    }  # fmt: skip
+    lint_request = {
+        "type": "object", "required": ["text"], "additionalProperties": False,
+        "properties": {"text": {"type": "string"}, "channel": {"type": "string", "enum": list(CHANNELS)}},
+    }  # fmt: skip
+    message_request = {
+        "type": "object", "required": ["message"], "additionalProperties": False,
+        "properties": {"message": {"type": "string", "description": "Een RFC 5322-bericht als tekst"},
+                       "channel": {"type": "string", "enum": list(CHANNELS)}},
+    }  # fmt: skip
+    ok = {"200": {"description": "Het rapport", "content": {"application/json": {"schema": report}}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "lint-reply", "version": __version__, "description": "Coachende feedback op Nederlandse antwoorden aan klanten."},
+        "paths": {
+            "/v1/lint": {"post": {"summary": "Controleer een tekst", "requestBody": {"required": True, "content": {"application/json": {"schema": lint_request}}},
+                                  "responses": {**ok, **errors}}},
+            "/v1/lint-message": {"post": {"summary": "Controleer de nieuwe tekst van een e-mail", "requestBody": {"required": True, "content": {"application/json": {"schema": message_request}}},
+                                          "responses": {**ok, **errors}}},
+            "/v1/rules": {"get": {"summary": "De regels", "responses": {"200": {"description": "Alle regels", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/healthz": {"get": {"summary": "Gezondheid", "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        },
+    }  # fmt: skip
+
+
+def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int = DEFAULT_MAX_BODY):
+    """The ASGI app (Starlette) around one loaded Linter."""
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, JSONResponse, Response
+    from starlette.routing import Route
+
+    lock = asyncio.Lock()
+
+    async def body_json(request: Request) -> dict:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_body:
+            raise ApiError(413, f"het verzoek is groter dan {max_body} bytes")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_body:
+                raise ApiError(413, f"het verzoek is groter dan {max_body} bytes")
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ApiError(400, "de body is geen geldige JSON (UTF-8)") from None
+        if not isinstance(data, dict):
+            raise ApiError(422, "de body moet een JSON-object zijn")
+        return data
+
+    def field(data: dict, name: str, allowed: set[str]) -> tuple[str, str]:
+        unknown = set(data) - allowed
+        if unknown:
+            raise ApiError(422, f"onbekend veld: {sorted(unknown)[0]}")
+        value = data.get(name)
+        if not isinstance(value, str):
+            raise ApiError(422, f"het veld '{name}' (tekst) ontbreekt")
+        channel = data.get("channel", "email")
+        if channel not in CHANNELS:
+            raise ApiError(422, f"'channel' moet een van {', '.join(CHANNELS)} zijn")
+        return value, channel
+
+    async def run_lint(work) -> JSONResponse:
+        async with lock:  # one lint at a time, off the event loop
+            try:
+                report = await run_in_threadpool(work)
+            except ApiError:
+                raise
+            except Exception as error:  # noqa: BLE001 - a bug must not stop the service
+                log.error("fout in de linter: %s", type(error).__name__)
+                raise ApiError(500, "interne fout in de linter") from None
+        document = reports_to_json([report], linter.pipeline)
+        document["files"][0]["handles"] = [
+            {"number": h.number, "title": h.title, "present": h.present,
+             "blocked_by": h.blocked_by.rule if h.blocked_by else None,
+             "element": h.element.to_json() if h.element else None}
+            for h in report.handles
+        ]  # fmt: skip
+        return JSONResponse(document)
+
+    async def lint_text(request: Request) -> Response:
+        text, channel = field(await body_json(request), "text", {"text", "channel"})
+        return await run_lint(lambda: linter.lint(text, channel=channel))
+
+    async def lint_message(request: Request) -> Response:
+        message, channel = field(await body_json(request), "message", {"message", "channel"})
+        data = message.encode("utf-8", errors="surrogatepass")
+        source = Source(path="<bericht>", text=message, encoding="utf-8", kind="email", data=data)
+        return await run_lint(lambda: linter.lint_source(source, channel=channel))
+
+    async def rules(request: Request) -> Response:
+        return JSONResponse({"rules": [
+            {"id": r.id, "kind": r.kind, "severity": r.severity, "title": r.title, "why": r.why,
+             "handle": r.handle, "suggestions": r.suggestions}
+            for r in linter.ruleset.rules
+        ]})  # fmt: skip
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": __version__, "pipeline": {"name": linter.pipeline.name, "version": linter.pipeline.version}})
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(openapi_spec(max_body))
+
+    async def page(request: Request) -> Response:
+        return HTMLResponse(_page(), headers={"Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"})
+
+    async def api_error(request: Request, error: ApiError) -> Response:
+        return JSONResponse({"error": error.message}, status_code=error.status)
+
+    async def http_error(request: Request, error) -> Response:
+        return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=getattr(error, "headers", None))
+
+    async def server_error(request: Request, error: Exception) -> Response:
+        return JSONResponse({"error": "interne fout"}, status_code=500)
+
+    async def access_log(request: Request, call_next):
+        started = time.monotonic()
+        response = await call_next(request)
+        size = request.headers.get("content-length", "0")
+        log.info("%s %s %s %sB %.0fms", request.method, request.url.path, response.status_code, size, (time.monotonic() - started) * 1000)
+        return response
+
+    from starlette.exceptions import HTTPException
+    from starlette.middleware.base import BaseHTTPMiddleware
+
+    middleware = [Middleware(BaseHTTPMiddleware, dispatch=access_log)]
+    if cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"], allow_headers=["content-type"]))
+    routes = [
+        Route("/", page, methods=["GET"]),
+        Route("/v1/lint", lint_text, methods=["POST"]),
+        Route("/v1/lint-message", lint_message, methods=["POST"]),
+        Route("/v1/rules", rules, methods=["GET"]),
+        Route("/healthz", health, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={ApiError: api_error, HTTPException: http_error, 500: server_error},
+    )
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adres; standaard alleen deze computer.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+@click.option("--model", default=None, metavar="NAAM_OF_PAD")
+@click.option("--config", "config_path", default=None, metavar="BESTAND")
+@click.option("--cors-origin", multiple=True, metavar="URL", help="Toegestane herkomst (de add-ins); standaard geen.")
+@click.option("--max-body", default=DEFAULT_MAX_BODY, show_default=True, type=int, help="Grootste verzoek in bytes.")
+def cli(host, port, model, config_path, cors_origin, max_body):
+    """Start de lokale dienst en webpagina van lint-reply."""
+    import uvicorn
+
+    config = load_config(find_config(config_path))
+    apply_overrides(config, model=model)
+    linter = get_linter(
+        config.model, packs=tuple(config.rule_dirs),
+        words=tuple((n, tuple(e)) for n, e in sorted(config.words.items())), severity=tuple(sorted(config.severity.items())),
+    )  # fmt: skip
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app(linter, tuple(cors_origin), max_body)
+    click.echo(f"lint-reply {__version__} op http://{host}:{port}/ (pijplijn: {linter.pipeline.describe()})", err=True)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="lint-reply-serve", standalone_mode=False)
+    except click.ClickException as error:
+        click.echo(f"lint-reply-serve: fout: {error.format_message()}", err=True)
+        return 2
+    except Exception as error:  # noqa: BLE001 - one line, no traceback
+        click.echo(f"lint-reply-serve: fout: {error}", err=True)
+        return 2
+    return 0
