@@ -68,6 +68,9 @@ class Analysis:
     def sentences(self) -> list[Span]:
         return list(self.doc.sents)
 
+    def sentence_span(self, number: int) -> Span:
+        return self.sentences[number]
+
     @cached_property
     def body_sentences(self) -> list[Span]:
         """Sentences outside greeting and signature that hold at least one word."""
@@ -88,6 +91,15 @@ class Analysis:
 
     def is_negation(self, i: int) -> bool:
         return self.doc[i].norm_ in NEGATIONS
+
+    @cached_property
+    def negations_by_clause(self) -> dict[int, list[int]]:
+        """Token indices of negation words, per clause (the negation guard asks this per match)."""
+        found: dict[int, list[int]] = {}
+        for token in self.doc:
+            if token.norm_ in NEGATIONS:
+                found.setdefault(self.clause_of[token.i], []).append(token.i)
+        return found
 
 
 def analyse(nlp: Language, text: str) -> Analysis:

@@ -70,7 +70,7 @@ def judge(
                 wanted = [hit for hit in wanted if hit.start >= required[0].start]
             if wanted:
                 continue
-            sentences = [doc[required[0].start].sent] if required else analysis.body_sentences[:1]
+            sentences = [analysis.sentence_span(analysis.sentence_of[required[0].start])] if required else analysis.body_sentences[:1]
             if sentences:
                 finding = _finding(rule, analysis, _trim(sentences[0], analysis), position)
                 if customer_upset and rule.element == EMOTION:
@@ -116,9 +116,11 @@ def _with_implied(hits: dict[str, list[Hit]], rules: dict[str, Rule]) -> dict[st
     for rule_id, rule_hits in hits.items():
         for implied in rules[rule_id].implies:
             existing = result.setdefault(implied, [])
+            taken = {i for h in existing for i in range(h.start, h.end)}
             for hit in rule_hits:
-                if not any(h.start < hit.end and hit.start < h.end for h in existing):
+                if not any(i in taken for i in range(hit.start, hit.end)):
                     existing.append(Hit(implied, hit.start, hit.end))
+                    taken.update(range(hit.start, hit.end))
             existing.sort(key=lambda h: h.start)
     return result
 

@@ -11,6 +11,7 @@ Then the rule's own `unless` anti-patterns, `not_with` and `piles`.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -201,22 +202,19 @@ class CompiledRules:
             candidates.setdefault(rule_id, []).extend(self._piles(self.rules[rule_id], index, starts, analysis))
         hits: dict[str, list[tuple[int, int]]] = {}
         for rule_id, spans in candidates.items():
+            index = _Vetoes(vetoes.get(rule_id, ()), analysis)
             for span in spans:
-                if self._vetoed(span, vetoes.get(rule_id, ()), analysis):
+                if self._vetoed(span, index, analysis):
                     if trace is not None:
                         trace.append(f"{rule_id}: '{doc[span[0]:span[1]].text}' vervalt (uitzondering in 'unless')")
                 else:
                     hits.setdefault(rule_id, []).append(span)
         for rule_id in list(hits):
-            blockers = [span for other in self.rules[rule_id].not_with for span in hits.get(other, ())]
-            if blockers:
+            blocked = {analysis.sentence_of[b[0]] for other in self.rules[rule_id].not_with for b in hits.get(other, ())}
+            if blocked:
                 if trace is not None:
                     trace.append(f"{rule_id}: vervalt in zinnen met {', '.join(self.rules[rule_id].not_with)}")
-                hits[rule_id] = [
-                    span
-                    for span in hits[rule_id]
-                    if not any(analysis.sentence_of[span[0]] == analysis.sentence_of[b[0]] for b in blockers)
-                ]
+                hits[rule_id] = [span for span in hits[rule_id] if analysis.sentence_of[span[0]] not in blocked]
         return {rule_id: _dedupe(rule_id, spans) for rule_id, spans in hits.items() if spans}
 
     @staticmethod
@@ -236,23 +234,23 @@ class CompiledRules:
             clauses = list(range(first, last + 1))
             if analysis.clause_subordinate[first] and first > 0:
                 clauses.append(first - 1)
+            negations = analysis.negations_by_clause
             for number in clauses:
-                for i in analysis.clause_range(number):
-                    if analysis.is_negation(i) and i not in explicit and analysis.sentence_of[i] == analysis.sentence_of[start]:
+                # at most len(explicit) + 1 steps per clause: linear time on any input
+                for i in negations.get(number, ()):
+                    if i not in explicit:
                         return f"ontkenning '{analysis.doc[i].text}'"
         return ""
 
     @staticmethod
-    def _vetoed(span: tuple[int, int], vetoes, analysis: Analysis) -> bool:
+    def _vetoed(span: tuple[int, int], vetoes: "_Vetoes", analysis: Analysis) -> bool:
         start, end = span
-        for v_start, v_end, scope in vetoes:
-            if scope == "overlap" and v_start < end and start < v_end:
-                return True
-            if scope == "clause" and analysis.clause_of[v_start] == analysis.clause_of[start]:
-                return True
-            if scope == "sentence" and analysis.sentence_of[v_start] == analysis.sentence_of[start]:
-                return True
-        return False
+        if analysis.clause_of[start] in vetoes.clauses or analysis.sentence_of[start] in vetoes.sentences:
+            return True
+        # overlap: vetoes are short, so only those starting shortly before `end` can overlap
+        first = bisect.bisect_left(vetoes.starts, start - vetoes.longest)
+        last = bisect.bisect_left(vetoes.starts, end)
+        return any(vetoes.ends[i] > start for i in range(first, last))
 
     def _piles(self, rule: Rule, index: int, starts: list[int], analysis: Analysis) -> list[tuple[int, int]]:
         """Spans where the pile's words occur at least `at_least` times within `within_sentences`."""
@@ -264,8 +262,8 @@ class CompiledRules:
             while analysis.sentence_of[starts[last]] - analysis.sentence_of[starts[first]] >= pile.within_sentences:
                 first += 1
             if last - first + 1 >= pile.at_least:
-                begin = analysis.doc[starts[first]].sent.start
-                end = analysis.doc[starts[last]].sent.end
+                begin = analysis.sentence_span(analysis.sentence_of[starts[first]]).start
+                end = analysis.sentence_span(analysis.sentence_of[starts[last]]).end
                 if spans and begin < spans[-1][1]:
                     spans[-1] = (spans[-1][0], end)
                 else:
@@ -292,10 +290,24 @@ def _anchor(tokens: list[dict]) -> frozenset[str] | None:
     return best
 
 
+class _Vetoes:
+    """A rule's `unless` matches, indexed so that checking a match takes constant time."""
+
+    def __init__(self, vetoes, analysis: Analysis):
+        overlap = sorted((s, e) for s, e, scope in vetoes if scope == "overlap")
+        self.starts = [s for s, _ in overlap]
+        self.ends = [e for _, e in overlap]
+        self.longest = max((e - s for s, e in overlap), default=0)
+        self.clauses = {analysis.clause_of[s] for s, _, scope in vetoes if scope == "clause"}
+        self.sentences = {analysis.sentence_of[s] for s, _, scope in vetoes if scope == "sentence"}
+
+
 def _dedupe(rule_id: str, spans: list[tuple[int, int]]) -> list[Hit]:
-    """Keep the longest of overlapping matches, in text order."""
+    """Keep the longest of overlapping matches, in text order (tokens taken are marked: linear time)."""
+    taken: set[int] = set()
     kept: list[tuple[int, int]] = []
     for start, end in sorted(set(spans), key=lambda s: (-(s[1] - s[0]), s[0])):
-        if all(end <= k_start or start >= k_end for k_start, k_end in kept):
+        if not any(i in taken for i in range(start, end)):
             kept.append((start, end))
+            taken.update(range(start, end))
     return [Hit(rule_id, start, end) for start, end in sorted(kept)]

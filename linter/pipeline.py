@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .notation import fold
 
 PREFERRED_MODEL = "nl_core_news_sm"
+MAX_TEXT_CHARS = 5_000_000  # the reader's size limit; spaCy's own default (1,000,000) is lower
 MODEL_ENV = "LINT_REPLY_MODEL"
 # simplemma lists some dialect or archaic spellings ("he" for hebben) and clitics ("z'n" for
 # zijn) that are far more often another word; rules want the real forms.
@@ -154,9 +156,12 @@ def _write_forms_cache(wanted: list[str], forms: dict[str, set[str]]) -> None:
 
 @Language.component("lint_reply_lines")
 def split_at_line_breaks(doc: Doc) -> Doc:
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    starts = [token.i + 1 for token in doc[:-1] if token.is_space and "\n" in token.text]
+    if starts:
+        # One array update: setting token.is_sent_start one by one costs O(n) each.
+        values = doc.to_array([SENT_START])
+        values[starts] = 1
+        doc.from_array([SENT_START], values)
     return doc
 
 
@@ -253,6 +258,7 @@ def load_pipeline(model: str | None = None) -> tuple[Language, PipelineInfo]:
     else:
         nlp = _embedded()
         kind = "embedded"
+    nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     info = PipelineInfo(
         name=f"{nlp.meta.get('lang', 'nl')}_{nlp.meta['name']}" if kind == "trained" else nlp.meta["name"],
         version=str(nlp.meta.get("version", "")),
