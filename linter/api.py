@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -16,6 +17,7 @@ from .report import Position, Report, remap
 from .rules import RuleSet, load_rules
 
 CHANNELS = ("email", "chat")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Linter:
@@ -51,7 +53,13 @@ class Linter:
     ) -> Report:
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
-        return self._judge(analyse(self.nlp, text), channel, select, ignore, min_words, path, customer_upset)
+        clean = LONE_SURROGATE.sub("\ufffd", text)  # spaCy cannot hash them; same length, so offsets hold
+        report = self._judge(analyse(self.nlp, clean), channel, select, ignore, min_words, path, customer_upset)
+        if clean != text:
+            report.text = text
+            for item in [*report.findings, *report.elements]:
+                item.text = text[item.start : item.end]
+        return report
 
     def lint_many(
         self, texts: Iterable[str], channels: Iterable[str] | None = None, batch_size: int = 64, **options
