@@ -192,6 +192,9 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
     async def page(request: Request) -> Response:
         return HTMLResponse(_page(), headers={"Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"})
 
+    async def favicon(request: Request) -> Response:
+        return Response(status_code=204)
+
     async def api_error(request: Request, error: ApiError) -> Response:
         return JSONResponse({"error": error.message}, status_code=error.status)
 
@@ -221,6 +224,7 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
         Route("/v1/rules", rules, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/favicon.ico", favicon, methods=["GET"]),
     ]
     return Starlette(
         routes=routes,
