@@ -117,6 +117,8 @@ def _build_linter(config) -> Linter:
 @click.option("--rule-dir", "rule_dirs", multiple=True, metavar="MAP", help="Extra regelpakket (herhaalbaar).")
 @click.option("--min-words", type=click.IntRange(min=0), default=None,
               help="Pas vanaf zoveel woorden kijken de missing-regels (standaard 0).")
+@click.option("--max-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Grootste invoer in bytes (standaard 5000000).")
 @click.option("--config", "config_path", metavar="BESTAND", default=None,
               help="Configuratiebestand (standaard: lint-reply.toml hier of hoger, of LINT_REPLY_CONFIG).")
 @click.option("--show-config", is_flag=True, help="Toon de samengevoegde instellingen en waar ze vandaan komen.")
@@ -126,7 +128,7 @@ def _build_linter(config) -> Linter:
 @click.option("--list-rules", is_flag=True, help="Toon alle regels en stop.")
 @click.option("--explain", metavar="REGEL", help="Leg een regel uit, met voorbeelden, en stop.")
 @click.option("--version", "show_version", is_flag=True, help="Toon de versie en de gebruikte pijplijn.")
-def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs, min_words, config_path,
+def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs, min_words, max_size, config_path,
         show_config, check_rules, no_color, list_rules, explain, show_version):
     """Controleer een conceptantwoord aan een klant en geef coachende feedback.
 
@@ -138,7 +140,7 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
         config = load_config(find_config(config_path))
         apply_overrides(
             config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model,
-            rule_dirs=[Path(d).resolve() for d in rule_dirs], min_words=min_words,
+            rule_dirs=[Path(d).resolve() for d in rule_dirs], min_words=min_words, max_size=max_size,
         )  # fmt: skip
         linter = _build_linter(config)
         check_rule_ids(config, set(linter.ruleset.by_id()))
@@ -157,7 +159,7 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
         _check_ids(linter, (explain,), "--explain")
         click.echo(_explain(linter.ruleset.by_id()[explain]))
         return EXIT_OK
-    sources = [read_source(path) for path in (files or ("-",))]
+    sources = [read_source(path, config.max_size) for path in (files or ("-",))]
     reports = [
         linter.lint_source(source, channel=config.channel, select=config.select, ignore=config.ignore,
                            min_words=config.min_words)
@@ -191,8 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("lint-reply: afgebroken", err=True)
         status = 130
     except BrokenPipeError:
-        # Output piped into `head`: stop quietly.
-        sys.stderr.close()
+        # Output piped into `head`: stop quietly, also when Python flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         status = EXIT_OK
     if not isinstance(status, int):
         status = EXIT_OK

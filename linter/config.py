@@ -39,6 +39,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     words: dict[str, list[str]] = field(default_factory=dict)
     min_words: int = 0
+    max_size: int = 5_000_000
     path: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -47,7 +48,7 @@ class Config:
         lines = [f"# configuratiebestand: {self.path or '(geen)'}"]
         scalars = {
             "select": self.select, "ignore": self.ignore, "fail-on": self.fail_on, "channel": self.channel,
-            "model": self.model or "", "rule-dirs": [str(p) for p in self.rule_dirs], "min-words": self.min_words,
+            "model": self.model or "", "rule-dirs": [str(p) for p in self.rule_dirs], "min-words": self.min_words, "max-size": self.max_size,
         }  # fmt: skip
         for key, value in scalars.items():
             lines.append(f"{key} = {_toml_value(value)}  # {self.sources.get(key, 'standaard')}")
@@ -84,6 +85,7 @@ _KEYS: dict[str, tuple[str, Any]] = {
     "severity": ("een tabel: regel-id = ernst", lambda v: v if isinstance(v, dict) else None),
     "words": ("een tabel: lijstnaam = [woorden]", lambda v: v if isinstance(v, dict) else None),
     "min-words": ("een geheel getal vanaf 0", lambda v: v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None),
+    "max-size": ("een aantal bytes (geheel getal vanaf 1)", lambda v: v if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else None),
 }
 
 

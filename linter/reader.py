@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_BYTES = 5 * 1024 * 1024  # a reply is a few KB; anything this large is not a draft
+MAX_BYTES = 5_000_000  # default limit: a reply is a few KB; anything this large is not a draft
 
 
 class InputError(ValueError):
@@ -75,10 +75,10 @@ def _check_text(text: str, name: str) -> None:
         raise InputError(f"{name}: dit lijkt geen tekstbestand (te veel stuurtekens)")
 
 
-def read_source(path: str) -> Source:
-    """Read a file, or standard input for "-"."""
+def read_source(path: str, max_bytes: int = MAX_BYTES) -> Source:
+    """Read a file, or standard input for "-"; more than `max_bytes` is refused."""
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        data = sys.stdin.buffer.read(max_bytes + 1)
         name = "<stdin>"
     else:
         file = Path(path)
@@ -89,11 +89,12 @@ def read_source(path: str) -> Source:
             raise InputError(f"{name}: bestand niet gevonden")
         try:
             with file.open("rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
+                data = handle.read(max_bytes + 1)
         except OSError as error:
             raise InputError(f"{name}: kan het bestand niet lezen ({error.strerror or error})") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: te groot (meer dan {MAX_BYTES // (1024 * 1024)} MB); lint-reply leest conceptantwoorden")
+    if len(data) > max_bytes:
+        limit = f"{max_bytes:,}".replace(",", ".")
+        raise InputError(f"{name}: te groot (meer dan {limit} bytes; zie --max-size); lint-reply leest conceptantwoorden")
     text, encoding = decode(data, name)
     _check_text(text, name)
     return Source(path=name, text=text, encoding=encoding, kind=sniff_kind(name, text), data=data)

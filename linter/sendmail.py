@@ -103,6 +103,8 @@ def cli(mode, on_error, channel, model, config_path, select, ignore, fail_on, co
             words=tuple((name, tuple(entries)) for name, entries in sorted(config.words.items())),
             severity=tuple(sorted(config.severity.items())),
         )
+        if len(data) > config.max_size:
+            raise ValueError(f"bericht groter dan {config.max_size} bytes (max-size)")
         text = data.decode("utf-8", errors="replace")
         report = linter.lint_source(
             Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=data),
