@@ -55,8 +55,11 @@ def test_tuning_part_meets_minimums(pipeline: str, part: str) -> None:
     assert evaluation.false_alarm_rate <= MAX_FALSE_ALARM
 
 
+@pytest.mark.parametrize("part, floor", [("heldout", HELDOUT_MIN_F1), ("tuning-extra2", 0.80)])
 @pytest.mark.parametrize("pipeline", PIPELINES)
-def test_heldout_part_does_not_regress(pipeline: str) -> None:
-    evaluation = scores(pipeline, "heldout")
-    below = [f"{name}: F1 {s.f1:.3f}" for name, s in evaluation.scores.items() if s.f1 < HELDOUT_MIN_F1]
+def test_other_parts_do_not_regress(pipeline: str, part: str, floor: float) -> None:
+    """The held-out part (never tuned on) and the newest tuning part (labelled with some
+    conventions of its own, see its notes) only get a regression floor."""
+    evaluation = scores(pipeline, part)
+    below = [f"{name}: F1 {s.f1:.3f}" for name, s in evaluation.scores.items() if s.f1 < floor]
     assert not below, "\n" + format_table(evaluation, pipeline) + "\n" + "\n".join(below)
