@@ -406,11 +406,18 @@ def load_rules(
     return ruleset
 
 
+def _inside(path: Path, directory: Path) -> Path:
+    """A rule pack may only read its own files: a link that leads outside it is refused."""
+    if not path.resolve().is_relative_to(directory.resolve()):
+        raise RuleError(path, None, "dit bestand verwijst naar een plek buiten de regelmap; dat is niet toegestaan")
+    return path
+
+
 def _read_directory(directory: Path, rules: list[Rule], lists: dict, list_paths: dict, prefix: str = "") -> list[Rule]:
     if not directory.is_dir():
         raise RuleError(directory, None, "map met regels niet gevonden")
     for path in sorted((directory / "lists").glob("*.yaml")):
-        name, entries = parse_list(path, load_yaml(path))
+        name, entries = parse_list(path, load_yaml(_inside(path, directory)))
         if name in lists:
             raise RuleError(path, 1, f"de woordenlijst '{name}' bestaat al ({list_paths[name]}); vul hem aan met 'words:' in pack.yaml")
         lists[name] = entries
@@ -419,7 +426,7 @@ def _read_directory(directory: Path, rules: list[Rule], lists: dict, list_paths:
     for path in sorted(directory.glob("*.yaml")):
         if path.name == PACK_FILE:
             continue
-        rule = parse_rule(path, load_yaml(path))
+        rule = parse_rule(path, load_yaml(_inside(path, directory)))
         if prefix and "/" not in rule.id:
             rule.id = f"{prefix}/{rule.id}"
         elif prefix and not rule.id.startswith(f"{prefix}/"):
@@ -445,7 +452,7 @@ def load_pack(directory: Path, ruleset: RuleSet) -> None:
     settings.line, settings.key_lines = 1, {}
     pack_file = directory / PACK_FILE
     if pack_file.is_file():
-        settings = load_yaml(pack_file)
+        settings = load_yaml(_inside(pack_file, directory))
     check = _Checker(pack_file, settings)
     unknown = set(check.data) - {"name", "description", "disable", "severity", "words"}
     if unknown:

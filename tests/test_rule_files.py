@@ -115,3 +115,13 @@ def test_cli_reports_broken_rules_with_exit_2(tmp_path: Path, monkeypatch, capsy
     assert status == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "test-rule.yaml:2" in err[0]
+
+
+def test_pack_cannot_read_outside_its_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "geheim.yaml"
+    secret.write_text(VALID, encoding="utf-8")
+    pack = tmp_path / "pakket"
+    pack.mkdir()
+    (pack / "link.yaml").symlink_to(secret)
+    with pytest.raises(RuleError, match="buiten de regelmap"):
+        load_rules(packs=[pack])
