@@ -12,6 +12,8 @@ Then the rule's own `unless` anti-patterns, `not_with` and `piles`.
 from __future__ import annotations
 
 import bisect
+import json
+import os
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -58,18 +60,10 @@ class CompiledRules:
         self._index: dict[str, list[int]] | None = None  # built on first use, after all patterns are added
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True) if use_dependencies else None
         self.keys: dict[int, _Key] = {}
-        context = notation.CompileContext(
-            lists=ruleset.lists,
-            lemma_forms=self._lemma_table(ruleset).__getitem__,
-            split_word=lambda word: [t.text for t in nlp.tokenizer(word)],
-        )
+        for key, rule_id, role, free, scope, index, tokens in self._compiled_patterns(ruleset, nlp):
+            self._bucket(_anchor(tokens)).add(key, [tokens])
+            self.keys[self.vocab.strings.add(key)] = _Key(rule_id, role, tuple(free), scope, index)
         for rule in ruleset.rules:
-            for pattern in rule.patterns:
-                self._add(rule, pattern, "pattern", context)
-            for pattern in rule.unless:
-                self._add(rule, pattern, "unless", context)
-            for index, pile in enumerate(rule.piles):
-                self._add(rule, pile.pattern, "pile", context, index)
             if self.dependency_matcher is not None:
                 for number, pattern in enumerate(rule.dependency_patterns):
                     key = f"{rule.id}|dep|{number}"
@@ -78,7 +72,33 @@ class CompiledRules:
                     except (ValueError, KeyError) as error:
                         raise RuleError(rule.path, None, f"dependency_patterns {number + 1}: {error}") from None
                     self.keys[nlp.vocab.strings[key]] = _Key(rule.id, "pattern", ())
-        self.vocab = nlp.vocab
+
+    def _compiled_patterns(self, ruleset: RuleSet, nlp: Language) -> list[list]:
+        """Every Matcher pattern of the rule set, from the disk cache when the rules are unchanged.
+
+        Expanding the notation is most of the start-up work left; its result depends only
+        on the patterns, the word lists, the tokenizer and the versions, which make the key.
+        """
+        digest = _patterns_digest(ruleset, nlp)
+        cached = _read_cache(f"patterns-{digest}")
+        if isinstance(cached, list):
+            return cached
+        table: dict[str, set[str]] = {}
+        context = notation.CompileContext(
+            lists=ruleset.lists,
+            lemma_forms=lambda lemma: (table or table.update(self._lemma_table(ruleset)) or table)[lemma],
+            split_word=lambda word: [t.text for t in nlp.tokenizer(word)],
+        )
+        entries: list[list] = []
+        for rule in ruleset.rules:
+            for pattern in rule.patterns:
+                entries.extend(self._compile(rule, pattern, "pattern", context))
+            for pattern in rule.unless:
+                entries.extend(self._compile(rule, pattern, "unless", context))
+            for index, pile in enumerate(rule.piles):
+                entries.extend(self._compile(rule, pile.pattern, "pile", context, index))
+        _write_cache(f"patterns-{digest}", entries)
+        return entries
 
     def list_finder(self, name: str, nlp: Language):
         """A function text -> [(start, end)] of the entries of word list `name` (tokenizer only)."""
@@ -107,7 +127,7 @@ class CompiledRules:
                     wanted |= notation.lemmas_used(pattern.parsed)
         return lemma_forms(wanted)
 
-    def _add(self, rule: Rule, pattern: Pattern, role: str, context: notation.CompileContext, index: int = 0) -> None:
+    def _compile(self, rule: Rule, pattern: Pattern, role: str, context: notation.CompileContext, index: int = 0) -> list[list]:
         if pattern.spacy is not None:
             problems = validate_token_pattern(pattern.spacy)
             if problems:
@@ -118,13 +138,10 @@ class CompiledRules:
                 compiled = notation.compile_pattern(pattern.parsed, context)
             except notation.NotationError as error:
                 raise RuleError(rule.path, pattern.line, f"patroon '{pattern.source}': {error}") from None
-        for number, (tokens, free) in enumerate(compiled):
-            key = f"{rule.id}|{role}|{pattern.line}|{number}"
-            try:
-                self._bucket(_anchor(tokens)).add(key, [tokens])
-            except (ValueError, KeyError) as error:
-                raise RuleError(rule.path, pattern.line, f"ongeldig spaCy-patroon: {error}") from None
-            self.keys[self.vocab.strings[key]] = _Key(rule.id, role, tuple(free), pattern.scope, index)
+        return [
+            [f"{rule.id}|{role}|{pattern.line}|{number}", rule.id, role, list(free), pattern.scope, index, tokens]
+            for number, (tokens, free) in enumerate(compiled)
+        ]
 
     def _bucket(self, anchor: frozenset[str] | None) -> Matcher:
         if anchor not in self.buckets:
@@ -269,6 +286,47 @@ class CompiledRules:
                 else:
                     spans.append((begin, end))
         return spans
+
+
+PATTERN_CACHE_VERSION = 1
+
+
+def _patterns_digest(ruleset: RuleSet, nlp: Language) -> str:
+    import hashlib
+
+    import spacy
+
+    from . import __version__
+
+    parts = [
+        PATTERN_CACHE_VERSION, __version__, spacy.__version__, nlp.lang, nlp.meta.get("name"), nlp.meta.get("version"),
+        [(r.id, [(p.source, p.scope, repr(p.parsed), repr(p.spacy)) for p in [*r.patterns, *r.unless, *(x.pattern for x in r.piles)]])
+         for r in ruleset.rules],
+        repr(sorted(ruleset.lists.items())),
+    ]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def _read_cache(name: str):
+    from .pipeline import cache_dir
+
+    try:
+        return json.loads((cache_dir() / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cache(name: str, data) -> None:
+    from .pipeline import cache_dir
+
+    path = cache_dir() / f"{name}.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only home only costs start-up time
 
 
 # Words so common that a pattern anchored on them would run on nearly every reply.

@@ -131,8 +131,12 @@ def _forms_cache_path(wanted: list[str]) -> Path:
     except Exception:  # pragma: no cover
         simplemma_version = "unknown"
     digest = hashlib.sha256("\n".join([simplemma_version, *wanted]).encode()).hexdigest()[:16]
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "lint-reply" / f"lemma-forms-{digest}.json"
+    return cache_dir() / f"lemma-forms-{digest}.json"
+
+
+def cache_dir() -> Path:
+    """Where lint-reply keeps what it derives from its rules (never customer text)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lint-reply"
 
 
 def _read_forms_cache(wanted: list[str]) -> dict[str, set[str]] | None:
