@@ -42,7 +42,7 @@ def test_corpus_size_and_coverage() -> None:
     assert len(counts) == 12 and min(counts.values()) >= 40, counts
 
 
-@pytest.mark.parametrize("part", ["tuning", "tuning-extra"])
+@pytest.mark.parametrize("part", ["tuning", "tuning-extra", "tuning-replies"])
 @pytest.mark.parametrize("pipeline", PIPELINES)
 def test_tuning_part_meets_minimums(pipeline: str, part: str) -> None:
     evaluation = scores(pipeline, part)
