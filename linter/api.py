@@ -151,6 +151,16 @@ def get_linter(
     )
 
 
+def linter_for(config) -> Linter:
+    """The shared Linter for a merged `Config` (model, rule packs, word lists, severities)."""
+    return get_linter(
+        config.model,
+        packs=tuple(config.rule_dirs),
+        words=tuple((name, tuple(entries)) for name, entries in sorted(config.words.items())),
+        severity=tuple(sorted(config.severity.items())),
+    )
+
+
 def lint(text: str, channel: str = "email", model: str | None = None, **options) -> Report:
     """Lint one reply with the default rules; the pipeline and rules load once per process."""
     return get_linter(model).lint(text, channel=channel, **options)

@@ -6,7 +6,6 @@ Exit status: 0 no finding reaches --fail-on; 1 one does; 2 usage, input or rule 
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 
@@ -15,12 +14,12 @@ import click
 from pathlib import Path
 
 from . import __version__
-from .api import CHANNELS, Linter, get_linter
+from .api import CHANNELS, Linter, linter_for
 from .config import ConfigError, apply_overrides, check_rule_ids, find_config, load_config
 from .pipeline import PipelineError
 from .reader import InputError, read_source
 from .render import render_json, render_text
-from .rules import Rule, RuleError, builtin_rules_dir
+from .rules import Rule, RuleError, builtin_rules_dir, did_you_mean
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -37,9 +36,7 @@ def _check_ids(linter: Linter, ids: tuple[str, ...], option: str) -> None:
     known = linter.ruleset.by_id()
     for rule_id in ids:
         if rule_id not in known:
-            close = difflib.get_close_matches(rule_id, list(known), n=1)
-            hint = f"; bedoelt u '{close[0]}'?" if close else "; zie --list-rules"
-            _fail(f"{option}: onbekende regel '{rule_id}'{hint}")
+            _fail(f"{option}: onbekende regel '{rule_id}'{did_you_mean(rule_id, known, '; zie --list-rules')}")
 
 
 def _explain(rule: Rule) -> str:
@@ -93,15 +90,6 @@ def _check_rules(directory: str, model: str | None) -> int:
     return EXIT_OK if all(result.ok for result in results) else EXIT_FINDINGS
 
 
-def _build_linter(config) -> Linter:
-    return get_linter(
-        config.model,
-        packs=tuple(config.rule_dirs),
-        words=tuple((name, tuple(entries)) for name, entries in sorted(config.words.items())),
-        severity=tuple(sorted(config.severity.items())),
-    )
-
-
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", nargs=-1, metavar="[BESTAND]...")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -142,7 +130,7 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
             config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model,
             rule_dirs=[Path(d).resolve() for d in rule_dirs], min_words=min_words, max_size=max_size,
         )  # fmt: skip
-        linter = _build_linter(config)
+        linter = linter_for(config)
         check_rule_ids(config, set(linter.ruleset.by_id()))
     except (PipelineError, RuleError, ConfigError) as error:
         _fail(str(error))

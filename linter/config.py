@@ -8,14 +8,13 @@ options; an option given on the command line wins.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .rules import CHANNELS, SEVERITIES
+from .rules import CHANNELS, SEVERITIES, did_you_mean
 
 CONFIG_ENV = "LINT_REPLY_CONFIG"
 FILE_NAME = "lint-reply.toml"
@@ -125,8 +124,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: geen geldige TOML: {error}") from None
     for key, value in data.items():
         if key not in _KEYS:
-            close = difflib.get_close_matches(key, list(_KEYS), n=1)
-            hint = f"; bedoelt u '{close[0]}'?" if close else f"; bekende sleutels: {', '.join(_KEYS)}"
+            hint = did_you_mean(key, _KEYS, f"; bekende sleutels: {', '.join(_KEYS)}")
             raise ConfigError(f"{path}: onbekende sleutel '{key}'{hint}")
         expected, clean = _KEYS[key]
         cleaned = clean(value)
@@ -165,7 +163,6 @@ def check_rule_ids(config: Config, known: set[str]) -> None:
     named += [("severity", rule_id) for rule_id in config.severity]
     for key, rule_id in named:
         if rule_id not in known:
-            close = difflib.get_close_matches(rule_id, sorted(known), n=1)
-            hint = f"; bedoelt u '{close[0]}'?" if close else "; zie --list-rules"
+            hint = did_you_mean(rule_id, known, "; zie --list-rules")
             where = config.sources.get(key, "opdrachtregel")
             raise ConfigError(f"{where}: {key}: onbekende regel '{rule_id}'{hint}")

@@ -265,7 +265,7 @@ def parse_rule(path: Path, data: Any) -> Rule:
     unknown = set(check.data) - _FIELDS
     if unknown:
         name = sorted(unknown)[0]
-        hint = _did_you_mean(name, _FIELDS)
+        hint = did_you_mean(name, _FIELDS)
         raise check.fail(name, f"onbekend veld '{name}'{hint}")
     rule_id = check.text("id")
     if not RULE_ID.match(rule_id):
@@ -340,11 +340,12 @@ def parse_rule(path: Path, data: Any) -> Rule:
     return rule
 
 
-def _did_you_mean(name: str, options: set[str]) -> str:
+def did_you_mean(name: str, options, otherwise: str = "") -> str:
+    """"; bedoelt u 'x'?" for the closest option, else `otherwise` (used for every unknown name)."""
     import difflib
 
     close = difflib.get_close_matches(name, sorted(options), n=1)
-    return f"; bedoelt u '{close[0]}'?" if close else ""
+    return f"; bedoelt u '{close[0]}'?" if close else otherwise
 
 
 def parse_list(path: Path, data: Any) -> tuple[str, list]:
@@ -457,7 +458,7 @@ def load_pack(directory: Path, ruleset: RuleSet) -> None:
     unknown = set(check.data) - {"name", "description", "disable", "severity", "words"}
     if unknown:
         name = sorted(unknown)[0]
-        raise check.fail(name, f"onbekend veld '{name}'{_did_you_mean(name, {'name', 'description', 'disable', 'severity', 'words'})}")
+        raise check.fail(name, f"onbekend veld '{name}'{did_you_mean(name, {'name', 'description', 'disable', 'severity', 'words'})}")
     name = check.text("name", required=False, default=directory.name.lower())
     if not PACK_NAME.match(name):
         raise check.fail("name", f"de pakketnaam '{name}' mag alleen kleine letters, cijfers en '-' bevatten")
@@ -474,14 +475,14 @@ def load_pack(directory: Path, ruleset: RuleSet) -> None:
     ids = ruleset.by_id()
     for rule_id, line in check.items("disable"):
         if rule_id not in ids:
-            raise check.fail("disable", f"onbekende regel '{rule_id}'{_did_you_mean(str(rule_id), set(ids))}", line)
+            raise check.fail("disable", f"onbekende regel '{rule_id}'{did_you_mean(str(rule_id), set(ids))}", line)
         ruleset.disabled.add(str(rule_id))
     severity = check.data.get("severity") or {}
     if not isinstance(severity, dict):
         raise check.fail("severity", "'severity' is een tabel: regel-id: ernst")
     for rule_id, level in severity.items():
         if rule_id not in ids:
-            raise check.fail("severity", f"onbekende regel '{rule_id}'{_did_you_mean(rule_id, set(ids))}")
+            raise check.fail("severity", f"onbekende regel '{rule_id}'{did_you_mean(rule_id, set(ids))}")
         if level not in SEVERITIES:
             raise check.fail("severity", f"ernst '{level}' voor {rule_id}; kies uit: {', '.join(SEVERITIES)}")
         ids[rule_id].severity = level
@@ -494,7 +495,7 @@ def load_pack(directory: Path, ruleset: RuleSet) -> None:
 
 def _extend_list(ruleset: RuleSet, name: str, entries: Any, where: str, line: int | None) -> None:
     if name not in ruleset.lists:
-        raise RuleError(where, line, f"onbekende woordenlijst '{name}'{_did_you_mean(name, set(ruleset.lists))}")
+        raise RuleError(where, line, f"onbekende woordenlijst '{name}'{did_you_mean(name, set(ruleset.lists))}")
     if not isinstance(entries, list) or not all(isinstance(entry, str) for entry in entries):
         raise RuleError(where, line, f"de aanvulling op '{name}' moet een lijst van woorden zijn")
     for entry in entries:
@@ -509,11 +510,11 @@ def _check_references(ruleset: RuleSet) -> None:
     for rule in ruleset.rules:
         for other in rule.not_with + rule.implies + [r for r in (rule.requires, rule.element) if r]:
             if other not in ids:
-                raise RuleError(rule.path, None, f"verwijst naar onbekende regel '{other}'{_did_you_mean(other, set(ids))}")
+                raise RuleError(rule.path, None, f"verwijst naar onbekende regel '{other}'{did_you_mean(other, set(ids))}")
         for pattern in rule.patterns + rule.unless + [pile.pattern for pile in rule.piles]:
             if pattern.parsed is None:
                 continue
             for name in notation.list_refs(pattern.parsed):
                 if name not in ruleset.lists:
-                    hint = _did_you_mean(name, set(ruleset.lists))
+                    hint = did_you_mean(name, set(ruleset.lists))
                     raise RuleError(rule.path, pattern.line, f"onbekende woordenlijst '@{name}'{hint}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from .api import get_linter
+from .api import linter_for
 from .config import apply_overrides, find_config, load_config
 from .reader import Source
 from .render import render_text
@@ -97,12 +97,7 @@ def cli(mode, on_error, channel, model, config_path, select, ignore, fail_on, co
     try:
         config = load_config(find_config(config_path))
         apply_overrides(config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model)
-        linter = get_linter(
-            config.model,
-            packs=tuple(config.rule_dirs),
-            words=tuple((name, tuple(entries)) for name, entries in sorted(config.words.items())),
-            severity=tuple(sorted(config.severity.items())),
-        )
+        linter = linter_for(config)
         if len(data) > config.max_size:
             raise ValueError(f"bericht groter dan {config.max_size} bytes (max-size)")
         text = data.decode("utf-8", errors="replace")

@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .api import CHANNELS, Linter, get_linter
+from .api import CHANNELS, Linter, linter_for
 from .config import apply_overrides, find_config, load_config
 from .reader import Source
 from .report import reports_to_json
@@ -246,10 +246,7 @@ def cli(host, port, model, config_path, cors_origin, max_body):
 
     config = load_config(find_config(config_path))
     apply_overrides(config, model=model)
-    linter = get_linter(
-        config.model, packs=tuple(config.rule_dirs),
-        words=tuple((n, tuple(e)) for n, e in sorted(config.words.items())), severity=tuple(sorted(config.severity.items())),
-    )  # fmt: skip
+    linter = linter_for(config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(linter, tuple(cors_origin), max_body)
     click.echo(f"lint-reply {__version__} op http://{host}:{port}/ (pijplijn: {linter.pipeline.describe()})", err=True)
