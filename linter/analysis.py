@@ -56,7 +56,6 @@ class Analysis:
     text: str
     doc: Doc
     clause_of: list[int]
-    clause_start: list[int]  # first token of each clause
     clause_subordinate: list[bool]  # clause opened by a subordinator
     sentence_of: list[int]
     quoted: list[bool]
@@ -84,14 +83,6 @@ class Analysis:
     def body_word_count(self) -> int:
         return sum(1 for t in self.doc if not self.frame[t.i] and not t.is_space and not t.is_punct)
 
-    def clause_range(self, clause: int) -> range:
-        start = self.clause_start[clause]
-        end = self.clause_start[clause + 1] if clause + 1 < len(self.clause_start) else len(self.doc)
-        return range(start, end)
-
-    def is_negation(self, i: int) -> bool:
-        return self.doc[i].norm_ in NEGATIONS
-
     @cached_property
     def negations_by_clause(self) -> dict[int, list[int]]:
         """Token indices of negation words, per clause (the negation guard asks this per match)."""
@@ -113,13 +104,12 @@ def analyse_doc(doc: Doc) -> Analysis:
     for number, sent in enumerate(doc.sents):
         for token in sent:
             sentence_of[token.i] = number
-    clause_of, clause_start, clause_subordinate = _clauses(doc)
+    clause_of, clause_subordinate = _clauses(doc)
     frame, has_greeting, has_sign_off = _frame(doc, text)
     return Analysis(
         text=text,
         doc=doc,
         clause_of=clause_of,
-        clause_start=clause_start,
         clause_subordinate=clause_subordinate,
         sentence_of=sentence_of,
         quoted=_quoted(doc, text),
@@ -129,7 +119,7 @@ def analyse_doc(doc: Doc) -> Analysis:
     )
 
 
-def _clauses(doc: Doc) -> tuple[list[int], list[int], list[bool]]:
+def _clauses(doc: Doc) -> tuple[list[int], list[bool]]:
     tagged = doc.has_annotation("POS")
     clause_of: list[int] = []
     starts: list[int] = []
@@ -145,7 +135,7 @@ def _clauses(doc: Doc) -> tuple[list[int], list[int], list[bool]]:
             # Only a subordinate clause glued to its main clause ("ik zeg niet dat ...") inherits its negation.
             subordinate.append(token.norm_ in SUBORDINATORS and not token.is_sent_start and not after_break)
         clause_of.append(len(starts) - 1)
-    return clause_of, starts, subordinate
+    return clause_of, subordinate
 
 
 def _char_mask(doc: Doc, ranges: list[tuple[int, int]]) -> list[bool]:

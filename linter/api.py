@@ -109,7 +109,7 @@ class Linter:
 
     def lint_mail(self, raw: str, mail: MailText, **options) -> Report:
         """Lint the new text of a message; positions point into `raw`, the file as it is on disk."""
-        signals = customer_signals(mail.history, self._upset_words())
+        signals = customer_signals(mail.history, self.upset_words)
         reason = ""
         notes = []
         if signals:
@@ -129,10 +129,10 @@ class Linter:
         report.notes.extend(notes)
         return report
 
-    def _upset_words(self):
-        if not hasattr(self, "_upset_finder"):
-            self._upset_finder = self.compiled.list_finder("customer-upset", self.nlp)
-        return self._upset_finder
+    @functools.cached_property
+    def upset_words(self):
+        """Finds the words of `rules/lists/customer-upset.yaml` in a text (built on first use)."""
+        return self.compiled.list_finder("customer-upset", self.nlp)
 
 
 @functools.lru_cache(maxsize=8)

@@ -12,8 +12,6 @@ Then the rule's own `unless` anti-patterns, `not_with` and `piles`.
 from __future__ import annotations
 
 import bisect
-import json
-import os
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -22,7 +20,7 @@ from spacy.schemas import validate_token_pattern
 
 from . import notation
 from .analysis import Analysis
-from .pipeline import lemma_forms
+from .pipeline import lemma_forms, read_cache, write_cache
 from .rules import Pattern, Rule, RuleError, RuleSet
 
 
@@ -57,7 +55,6 @@ class CompiledRules:
         # spares most of spaCy's per-token checks (see `_anchor`).
         self.vocab = nlp.vocab
         self.buckets: dict[frozenset[str] | None, Matcher] = {}
-        self._index: dict[str, list[int]] | None = None  # built on first use, after all patterns are added
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True) if use_dependencies else None
         self.keys: dict[int, _Key] = {}
         for key, rule_id, role, free, scope, index, tokens in self._compiled_patterns(ruleset, nlp):
@@ -72,6 +69,7 @@ class CompiledRules:
                     except (ValueError, KeyError) as error:
                         raise RuleError(rule.path, None, f"dependency_patterns {number + 1}: {error}") from None
                     self.keys[nlp.vocab.strings[key]] = _Key(rule.id, "pattern", ())
+        self._build_index()
 
     def _compiled_patterns(self, ruleset: RuleSet, nlp: Language) -> list[list]:
         """Every Matcher pattern of the rule set, from the disk cache when the rules are unchanged.
@@ -80,7 +78,7 @@ class CompiledRules:
         on the patterns, the word lists, the tokenizer and the versions, which make the key.
         """
         digest = _patterns_digest(ruleset, nlp)
-        cached = _read_cache(f"patterns-{digest}")
+        cached = read_cache(f"patterns-{digest}")
         if isinstance(cached, list):
             return cached
         table: dict[str, set[str]] = {}
@@ -97,7 +95,7 @@ class CompiledRules:
                 entries.extend(self._compile(rule, pattern, "unless", context))
             for index, pile in enumerate(rule.piles):
                 entries.extend(self._compile(rule, pile.pattern, "pile", context, index))
-        _write_cache(f"patterns-{digest}", entries)
+        write_cache(f"patterns-{digest}", entries)
         return entries
 
     def list_finder(self, name: str, nlp: Language):
@@ -154,8 +152,6 @@ class CompiledRules:
         Patterns never cross a sentence boundary, so matching sentence by sentence
         finds the same matches while spaCy looks at far fewer tokens.
         """
-        if self._index is None:
-            self._build_index()
         found = []
         for matcher in self._always:
             found.extend(matcher(doc, with_alignments=True))
@@ -173,7 +169,7 @@ class CompiledRules:
         return found
 
     def _build_index(self) -> None:
-        """word -> the buckets anchored on it."""
+        """word -> the buckets anchored on it (after all patterns are added)."""
         self._always = [matcher for anchor, matcher in self.buckets.items() if anchor is None]
         self._anchored = [matcher for anchor, matcher in self.buckets.items() if anchor is not None]
         self._index = {}
@@ -305,28 +301,6 @@ def _patterns_digest(ruleset: RuleSet, nlp: Language) -> str:
         repr(sorted(ruleset.lists.items())),
     ]  # fmt: skip
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:20]
-
-
-def _read_cache(name: str):
-    from .pipeline import cache_dir
-
-    try:
-        return json.loads((cache_dir() / f"{name}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _write_cache(name: str, data) -> None:
-    from .pipeline import cache_dir
-
-    path = cache_dir() / f"{name}.json"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        temporary.replace(path)
-    except OSError:
-        pass  # a read-only home only costs start-up time
 
 
 # Words so common that a pattern anchored on them would run on nearly every reply.

@@ -99,9 +99,9 @@ def lemma_forms(lemmas: set[str]) -> dict[str, set[str]]:
     (it depends only on the lemmas the rules use and on the simplemma version).
     """
     wanted = sorted({fold(lemma) for lemma in lemmas})
-    cached = _read_forms_cache(wanted)
-    if cached is not None:
-        return cached
+    cached = read_cache(_forms_cache_name(wanted))
+    if isinstance(cached, dict) and set(cached) == set(wanted):
+        return {lemma: set(forms) for lemma, forms in cached.items()}
     forms: dict[str, set[str]] = {lemma: {lemma} | present_tense_forms(lemma) for lemma in wanted}
     try:
         table = _simplemma_dictionary()
@@ -118,11 +118,11 @@ def lemma_forms(lemmas: set[str]) -> dict[str, set[str]]:
                 continue
         if len(form) >= MIN_FORM_LENGTH and " " not in form and form not in NOISE_FORMS:
             forms[key].add(fold(form))
-    _write_forms_cache(wanted, forms)
+    write_cache(_forms_cache_name(wanted), {lemma: sorted(found) for lemma, found in forms.items()})
     return forms
 
 
-def _forms_cache_path(wanted: list[str]) -> Path:
+def _forms_cache_name(wanted: list[str]) -> str:
     import hashlib
     from importlib.metadata import version
 
@@ -130,8 +130,7 @@ def _forms_cache_path(wanted: list[str]) -> Path:
         simplemma_version = version("simplemma")
     except Exception:  # pragma: no cover
         simplemma_version = "unknown"
-    digest = hashlib.sha256("\n".join([simplemma_version, *wanted]).encode()).hexdigest()[:16]
-    return cache_dir() / f"lemma-forms-{digest}.json"
+    return "lemma-forms-" + hashlib.sha256("\n".join([simplemma_version, *wanted]).encode()).hexdigest()[:16]
 
 
 def cache_dir() -> Path:
@@ -139,23 +138,24 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lint-reply"
 
 
-def _read_forms_cache(wanted: list[str]) -> dict[str, set[str]] | None:
+def read_cache(name: str):
+    """JSON stored by `write_cache`, or None when absent or unreadable."""
     try:
-        data = json.loads(_forms_cache_path(wanted).read_text(encoding="utf-8"))
-        return {lemma: set(data[lemma]) for lemma in wanted}
-    except (OSError, ValueError, KeyError, TypeError):
+        return json.loads((cache_dir() / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
 
 
-def _write_forms_cache(wanted: list[str], forms: dict[str, set[str]]) -> None:
-    path = _forms_cache_path(wanted)
+def write_cache(name: str, data) -> None:
+    """Store JSON atomically; a read-only home only costs start-up time next time."""
+    path = cache_dir() / f"{name}.json"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({k: sorted(v) for k, v in forms.items()}), encoding="utf-8")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
         temporary.replace(path)
     except OSError:
-        pass  # a read-only home is fine: the forms are computed again next time
+        pass
 
 
 @Language.component("lint_reply_lines")
