@@ -115,21 +115,26 @@ def _is_mbox(path: Path) -> bool:
         return handle.read(5) == b"From "
 
 
+def replies_from_jsonl(lines: Iterable[str], names: Fields = Fields(), prefix: str = "regel-") -> Iterator[Reply]:
+    """JSONL lines -> replies; a line that is no JSON object becomes a reply with an error."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        fallback = f"{prefix}{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Reply(fallback, error=f"geen geldige JSON: {error.msg}")
+            continue
+        if not isinstance(record, dict):
+            yield Reply(fallback, error="regel is geen JSON-object")
+            continue
+        yield _from_record(str(record.get(names.id) or fallback), record, names)
+
+
 def _read_jsonl(path: Path, names: Fields) -> Iterator[Reply]:
     with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            fallback = f"{path.name}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield Reply(fallback, error=f"geen geldige JSON: {error.msg}")
-                continue
-            if not isinstance(record, dict):
-                yield Reply(fallback, error="regel is geen JSON-object")
-                continue
-            yield _from_record(str(record.get(names.id) or fallback), record, names)
+        yield from replies_from_jsonl(handle, names, prefix=f"{path.name}:")
 
 
 def _read_csv(path: Path, names: Fields) -> Iterator[Reply]:
@@ -177,20 +182,7 @@ def lint_jsonl_lines(lines: Iterable[str], model: str | None = None, names: Fiel
     """JSONL lines -> findings.jsonl records; what one task of a distributed run does (see examples/dask_audit.py)."""
     from .api import get_linter
 
-    replies = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            replies.append(Reply(f"regel-{number}", error=f"geen geldige JSON: {error.msg}"))
-            continue
-        if not isinstance(record, dict):
-            replies.append(Reply(f"regel-{number}", error="regel is geen JSON-object"))
-            continue
-        replies.append(_from_record(str(record.get(names.id) or f"regel-{number}"), record, names))
-    return lint_batch(replies, linter=get_linter(model))
+    return lint_batch(list(replies_from_jsonl(lines, names)), linter=get_linter(model))
 
 
 def _lint_chunk(args: tuple[list[Reply], bool]) -> list[dict]:

@@ -46,7 +46,6 @@ def judge(
     ]
     elements.sort(key=lambda e: (e.start, e.name))
     present = {element.name for element in elements}
-    bad_news_hits = hits.get(BAD_NEWS, [])
 
     findings: list[Finding] = []
     for rule in ruleset.rules:
@@ -77,10 +76,6 @@ def judge(
                     finding.message += f" {customer_upset}"
                 findings.append(finding)
     findings.sort(key=lambda f: (f.start, f.rule))
-    notes = []
-    if bad_news_hits:
-        line, _ = position.at(doc[bad_news_hits[0].start].idx)
-        notes.append(f"Dit antwoord brengt slecht nieuws (regel {line}); daarom wordt gekeken naar de handvatten.")
     return Report(
         text=analysis.text,
         channel=channel,
@@ -88,7 +83,6 @@ def judge(
         bad_news=BAD_NEWS in present,
         findings=findings,
         elements=elements,
-        notes=notes,
         handles=_checklist(ruleset, elements, findings),
     )
 

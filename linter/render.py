@@ -44,9 +44,7 @@ def _report(report: Report, style: _Style) -> str:
     for finding in report.findings:
         lines.extend(_finding(report.path, finding, position, style))
         lines.append("")
-    for note in report.notes:
-        if not note.startswith("Dit antwoord brengt slecht nieuws"):
-            lines.append(f"{style('Let op:', bold=True)} {note}")
+    lines.extend(f"{style('Let op:', bold=True)} {note}" for note in report.notes)
     lines.extend(_checklist(report, style))
     lines.append(_summary(report, style))
     return "\n".join(lines)
