@@ -11,10 +11,13 @@ send and keep the draft.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,53 +32,142 @@ EX_TEMPFAIL = 75  # sendmail's "try again later": clients keep the message
 EX_USAGE = 64
 
 
+class Interrupted(BaseException):
+    """SIGTERM, SIGINT or SIGHUP arrived: keep the message instead of delivering part of it.
+
+    A BaseException, so that the linting path's catch-all cannot turn it into "send anyway"."""
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _interrupt(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    for number in STOP_SIGNALS:  # the first signal decides; keeping the copy must not be interrupted
+        signal.signal(number, signal.SIG_IGN)
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def recovery_dirs() -> list[Path]:
+    """Where a kept message may go, best first: the state dir, the cache dir, home, a private /tmp folder."""
+    home = Path.home()
+    state = os.environ.get("XDG_STATE_HOME") or str(home / ".local" / "state")
+    cache = os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")
+    return [
+        Path(state) / "lint-reply" / "recovery",
+        Path(cache) / "lint-reply" / "recovery",
+        home / "lint-reply-recovery",
+        Path(tempfile.gettempdir()) / f"lint-reply-{os.getuid()}" / "recovery",
+    ]
+
+
 def recovery_dir() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "lint-reply" / "recovery"
+    return recovery_dirs()[0]
 
 
-def save_copy(data: bytes) -> Path:
-    """Store the message unchanged, readable by its owner only (folder 0700, file 0600)."""
-    folder = recovery_dir()
+def _write_complete(folder: Path, name: str, data: bytes) -> Path:
+    """Write to a temporary name, fsync, check the size, then rename: a copy is whole or absent."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder, 0o700)
+    final = folder / name
+    partial = folder / f".{name}.part"
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    try:
+        if os.stat(partial).st_size != len(data):
+            raise OSError(f"kopie onvolledig ({os.stat(partial).st_size} van {len(data)} bytes)")
+        os.replace(partial, final)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+    return final
+
+
+def save_copy(data: bytes) -> tuple[Path | None, list[str]]:
+    """Store the message unchanged, owner-only (folder 0700, file 0600), in the first place that works.
+
+    Returns the path (None when no place could be written) and why earlier places failed."""
     name = time.strftime("%Y%m%d-%H%M%S") + "-" + hashlib.sha256(data).hexdigest()[:12] + ".eml"
-    path = folder / name
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    return path
+    failures = []
+    for folder in recovery_dirs():
+        try:
+            return _write_complete(folder, name, data), failures
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / f".{name}.part")
+            failures.append(f"{folder}: {error.strerror or error}")
+    return None, failures
 
 
 def deliver(command: list[str], data: bytes) -> int:
-    """Run COMMAND with the message on its standard input; its status is ours."""
+    """Run COMMAND with the whole message on its standard input; its status is ours.
+
+    COMMAND gets its own process group and sees end-of-input only after the whole
+    message is written, so a signal can stop it before it acts on part of a message."""
     try:
-        return subprocess.run(command, input=data).returncode
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, start_new_session=True)
     except FileNotFoundError:
         click.echo(f"lint-reply-sendmail: opdracht niet gevonden: {command[0]}", err=True)
         return 127
     except PermissionError:
         click.echo(f"lint-reply-sendmail: opdracht niet uitvoerbaar: {command[0]}", err=True)
         return 126
+    try:
+        try:
+            process.stdin.write(data)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # COMMAND stopped reading; its status tells what happened
+        return process.wait()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            process.wait(timeout=5)
+        raise
 
 
 def ask_on_terminal(report_text: str) -> bool | None:
-    """Show the report on /dev/tty and ask; None when there is no terminal."""
+    """Show the report on the controlling terminal and ask; None when there is no terminal.
+
+    /dev/tty is not seekable, so it is opened as a raw descriptor (a text-mode "r+" file
+    object refuses it)."""
     try:
-        with open("/dev/tty", "r+", encoding="utf-8", errors="replace") as tty:
-            tty.write(report_text)
-            tty.write("\nToch versturen? [j/N] ")
-            tty.flush()
-            answer = tty.readline().strip().lower()
+        descriptor = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
     except OSError:
         return None
-    return answer in ("j", "ja", "y", "yes")
+    try:
+        os.write(descriptor, (report_text + "\nToch versturen? [j/N] ").encode("utf-8", "replace"))
+        answer = b""
+        while not answer.endswith(b"\n") and len(answer) < 256:
+            chunk = os.read(descriptor, 1)
+            if not chunk:
+                break
+            answer += chunk
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return answer.decode("utf-8", "replace").strip().lower() in ("j", "ja", "y", "yes")
 
 
 def keep(data: bytes, report_text: str, why: str) -> int:
-    path = save_copy(data)
+    """Keep the message: a complete copy where one can be written, and always exit 75."""
+    path, failures = save_copy(data)
     click.echo(report_text, err=True, nl=False)
-    click.echo(f"lint-reply-sendmail: {why}; niet verzonden. Een kopie staat in {path}", err=True)
+    for failure in failures:
+        click.echo(f"lint-reply-sendmail: kopie niet bewaard in {failure}", err=True)
+    if path is None:
+        click.echo(f"lint-reply-sendmail: {why}; niet verzonden. Er kon nergens een kopie worden bewaard: "
+                   "het bericht staat alleen nog in uw mailprogramma.", err=True)
+    else:
+        click.echo(f"lint-reply-sendmail: {why}; niet verzonden. Een kopie staat in {path}", err=True)
     return EX_TEMPFAIL
 
 
@@ -93,7 +185,22 @@ def keep(data: bytes, report_text: str, why: str) -> int:
 @click.argument("command", nargs=-1, required=True, metavar="-- OPDRACHT [ARG]...")
 def cli(mode, on_error, channel, model, config_path, select, ignore, fail_on, command):
     """Controleer een uitgaande mail en geef hem door aan OPDRACHT (bijvoorbeeld msmtp)."""
-    data = sys.stdin.buffer.read()
+    for number in STOP_SIGNALS:
+        signal.signal(number, _interrupt)
+    data = None
+    try:
+        data = sys.stdin.buffer.read()
+        return check_and_deliver(data, mode, on_error, channel, model, config_path, select, ignore, fail_on, list(command))
+    except Interrupted as stop:
+        if data is None:
+            click.echo(f"lint-reply-sendmail: onderbroken ({stop}) voordat het bericht binnen was; niet verzonden.", err=True)
+            return EX_TEMPFAIL
+        return keep(data, "", f"onderbroken ({stop})")
+
+
+def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, config_path, select, ignore, fail_on,
+                      command: list[str]) -> int:
+    """Lint the message and deliver it, ask about it, or keep it (see the module docstring)."""
     try:
         config = load_config(find_config(config_path))
         apply_overrides(config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model)
@@ -109,17 +216,17 @@ def cli(mode, on_error, channel, model, config_path, select, ignore, fail_on, co
         if on_error == "block":
             return keep(data, "", f"controleren mislukt ({type(error).__name__}: {error})")
         click.echo(f"lint-reply-sendmail: controleren mislukt ({type(error).__name__}: {error}); toch verzonden.", err=True)
-        return deliver(list(command), data)
+        return deliver(command, data)
     if not report.findings or not report.fails(config.fail_on):
-        return deliver(list(command), data)
+        return deliver(command, data)
     report_text = render_text([report], linter.pipeline)
     if mode == "warn":
         click.echo(report_text, err=True, nl=False)
-        return deliver(list(command), data)
+        return deliver(command, data)
     if mode == "confirm":
         answer = ask_on_terminal(report_text)
         if answer:
-            return deliver(list(command), data)
+            return deliver(command, data)
         if answer is False:
             return keep(data, "", "u koos om niet te versturen")
     return keep(data, report_text, "het antwoord heeft bevindingen")
@@ -132,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"lint-reply-sendmail: fout: {error.format_message()}", err=True)
         return EX_USAGE
     except click.exceptions.Abort:
-        return 130
+        return EX_TEMPFAIL
     return status if isinstance(status, int) else 0
 
 

@@ -46,7 +46,8 @@ def run_hook(tmp_path: Path, data: bytes, *options: str, command: list[str] | No
     if sink.exists():
         sink.unlink()
     command = command or [sys.executable, "-c", f"import sys,shutil; shutil.copyfileobj(sys.stdin.buffer, open({str(sink)!r}, 'wb'))"]
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "LINT_REPLY_MODEL": "embedded", "PYTHONPATH": CHILD_PATH}
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "LINT_REPLY_MODEL": "embedded", "PYTHONPATH": CHILD_PATH}
     env.pop("LINT_REPLY_CONFIG", None)
     result = subprocess.run(
         [sys.executable, "-c", "from linter.sendmail import main; raise SystemExit(main())", *options, "--", *command],
