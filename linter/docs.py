@@ -31,6 +31,13 @@ def rule_section(rule: Rule) -> str:
         facts += f" · alleen in: {', '.join(rule.channels)}"
     lines += [facts, "", "**Wat het doet.** " + _one_line(rule.message or rule.praise).replace("{text}", "…"), ""]
     lines += ["**Waarom.** " + _one_line(rule.why), ""]
+    if rule.frames:
+        plain = len(rule.patterns) - sum(len(frame.patterns) for frame in rule.frames)
+        lines += ["**Frames** (elk frame is één mechanisme; vul een regel aan in het frame dat past):", ""]
+        lines += [f"- `{frame.name}` ({len(frame.patterns)} patronen): {_one_line(frame.captures)}" for frame in rule.frames]
+        if plain:
+            lines += [f"- zonder frame: {plain} patronen"]
+        lines += [""]
     lines += ["**Voorbeelden die de regel laten afgaan:**", ""]
     lines += [f"- {_one_line(text)}" for text in rule.examples_flag] + [""]
     lines += ["**Voorbeelden die de regel niet laten afgaan:**", ""]

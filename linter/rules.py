@@ -119,6 +119,22 @@ class Pattern:
     parsed: list | None = None  # notation syntax tree
     spacy: list | None = None  # raw spaCy token pattern (escape hatch)
     scope: str = "overlap"  # for `unless` only
+    frame: str = ""  # the frame it belongs to ("" for a rule's plain `patterns`)
+
+
+@dataclass
+class Frame:
+    """One mechanism of a rule: a name, one line on what it captures, its patterns and examples.
+
+    A trainer extends a rule by finding the frame that fits and adding a word class or a
+    pattern there; the frame's examples are run as tests with the rule's own."""
+
+    name: str
+    captures: str
+    line: int
+    patterns: list[Pattern] = field(default_factory=list)
+    examples_flag: list[str] = field(default_factory=list)
+    examples_pass: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -141,7 +157,8 @@ class Rule:
     message: str = ""
     praise: str = ""
     suggestions: list[str] = field(default_factory=list)
-    patterns: list[Pattern] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)  # plain patterns and those of every frame
+    frames: list[Frame] = field(default_factory=list)
     dependency_patterns: list[list[dict]] = field(default_factory=list)
     unless: list[Pattern] = field(default_factory=list)
     piles: list[Pile] = field(default_factory=list)
@@ -178,8 +195,9 @@ class RuleSet:
 _FIELDS = {
     "id", "kind", "severity", "title", "why", "message", "praise", "suggestions", "patterns",
     "dependency_patterns", "unless", "piles", "guards", "not_with", "implies", "requires",
-    "element", "position", "reply_checks", "channels", "handle", "examples",
+    "element", "position", "reply_checks", "channels", "handle", "examples", "frames",
 }  # fmt: skip
+FRAME_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 class _Checker:
@@ -285,6 +303,12 @@ def parse_rule(path: Path, data: Any) -> Rule:
     if kind != "element" and len(rule.suggestions) < 2:
         raise check.fail("suggestions" if "suggestions" in data else None, "geef minstens twee 'suggestions' (voorbeelden van een betere zin)")
     rule.patterns = [_pattern(check, "patterns", item, line, False) for item, line in check.items("patterns")]
+    rule.frames = [_frame(check, item, line) for item, line in check.items("frames")]
+    names = [frame.name for frame in rule.frames]
+    for frame in rule.frames:
+        if names.count(frame.name) > 1:
+            raise check.fail("frames", f"het frame '{frame.name}' staat er twee keer", frame.line)
+        rule.patterns += frame.patterns
     rule.unless = [_pattern(check, "unless", item, line, True) for item, line in check.items("unless")]
     for item, line in check.items("dependency_patterns"):
         if not isinstance(item, list) or not all(isinstance(node, dict) for node in item):
@@ -324,13 +348,13 @@ def parse_rule(path: Path, data: Any) -> Rule:
         if rule.patterns or rule.piles:
             raise check.fail("patterns", "een 'missing'-regel heeft geen patronen: hij kijkt of 'element' ontbreekt")
     elif not rule.patterns and not rule.piles:
-        raise check.fail(None, "de regel heeft geen 'patterns' (of 'piles')")
+        raise check.fail(None, "de regel heeft geen 'patterns', 'frames' of 'piles'")
     examples = check.data.get("examples")
     if not isinstance(examples, dict):
         raise check.fail("examples" if examples is not None else None, "het veld 'examples' met 'flag' en 'pass' ontbreekt")
     example_check = _Checker(path, examples)
-    rule.examples_flag = example_check.texts("flag")
-    rule.examples_pass = example_check.texts("pass")
+    rule.examples_flag = example_check.texts("flag") + [t for frame in rule.frames for t in frame.examples_flag]
+    rule.examples_pass = example_check.texts("pass") + [t for frame in rule.frames for t in frame.examples_pass]
     for name, found in (("flag", rule.examples_flag), ("pass", rule.examples_pass)):
         if len(found) < MIN_EXAMPLES:
             raise example_check.fail(
@@ -338,6 +362,32 @@ def parse_rule(path: Path, data: Any) -> Rule:
                 f"'examples.{name}' heeft {len(found)} zinnen; geef er minstens {MIN_EXAMPLES}",
             )
     return rule
+
+
+def _frame(check: _Checker, item: Any, line: int) -> Frame:
+    """A `frames` entry: name, captures, patterns and (optional) examples with flag/pass."""
+    if not isinstance(item, dict):
+        raise check.fail("frames", "een frame heeft 'name', 'captures', 'patterns' en 'examples'", line)
+    frame_check = _Checker(check.path, item)
+    unknown = set(item) - {"name", "captures", "patterns", "examples"}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise frame_check.fail(name, f"onbekend veld '{name}' in een frame{did_you_mean(name, {'name', 'captures', 'patterns', 'examples'})}")
+    name = frame_check.text("name")
+    if not FRAME_NAME.match(name):
+        raise frame_check.fail("name", f"de framenaam '{name}' mag alleen kleine letters, cijfers en '-' bevatten")
+    frame = Frame(name=name, captures=frame_check.text("captures"), line=line)
+    frame.patterns = [_pattern(frame_check, "patterns", p, pline, False) for p, pline in frame_check.items("patterns")]
+    if not frame.patterns:
+        raise frame_check.fail("patterns" if "patterns" in item else None, f"het frame '{name}' heeft geen 'patterns'")
+    for pattern in frame.patterns:
+        pattern.frame = name
+    examples = item.get("examples")
+    if examples is not None:
+        example_check = _Checker(check.path, examples)
+        frame.examples_flag = example_check.texts("flag")
+        frame.examples_pass = example_check.texts("pass")
+    return frame
 
 
 def did_you_mean(name: str, options, otherwise: str = "") -> str:
