@@ -2,13 +2,13 @@
 
 Order of choice: an explicit name or path (`--model`, `LINT_REPLY_MODEL`), else
 `nl_core_news_sm` when it is installed, else the embedded default built from
-spaCy itself (`spacy.blank("nl")` + sentence splitting + simplemma lemmas).
+spaCy itself (`spacy.blank("nl")` + sentence splitting).
 
 Every pipeline gets:
 - `lint_reply_lines`: a line break ends a sentence (greetings, chat lines, lists);
 - `lint_reply_normalizer`: `token.norm_` becomes lower case without accents, so
-  rules match "discussieren" and "discussiëren" alike; where the pipeline has
-  no lemmatizer, `token.lemma_` comes from simplemma.
+  rules match "discussieren" and "discussiëren" alike. Word forms of a rule's
+  `[lemma]` come from simplemma when the rules are compiled, not at run time.
 """
 
 from __future__ import annotations
@@ -169,13 +169,16 @@ def split_at_line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("lint_reply_normalizer", default_config={"use_simplemma": True})
-def make_normalizer(nlp: Language, name: str, use_simplemma: bool):
+@Language.factory("lint_reply_normalizer")
+def make_normalizer(nlp: Language, name: str):
+    """Accent- and case-folded NORM for every token: what compiled patterns compare.
+
+    Word forms of a `[lemma]` are expanded when the rules are compiled, so nothing
+    needs a lemma at run time (a trained pipeline's own lemmatizer still runs)."""
+
     def normalize(doc: Doc) -> Doc:
         for token in doc:
             token.norm_ = fold(token.text)
-            if use_simplemma and not token.is_space and not token.is_punct:
-                token.lemma_ = lemmatize(token.text)
         return doc
 
     return normalize
@@ -199,13 +202,21 @@ def split_full_stops(doc: Doc) -> Doc:
     spaCy's Dutch exceptions keep legal abbreviations such as "u.", "dat.", "best."
     and "app." whole; in a reply these are the last word of a sentence ("... voor u."),
     and the rules (and the sentence splitter) must see the word and the full stop.
+    The component runs first, on a bare tokenization, so it builds a new Doc in one
+    pass (the retokenizer's splits cost O(n) each: quadratic on "u. u. u. ...").
     """
-    glued = [token for token in doc if len(token.text) > 1 and _is_glued_word(token.text)]
-    if glued:
-        with doc.retokenize() as retokenizer:
-            for token in glued:
-                retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
-    return doc
+    if not any(len(token.text) > 1 and _is_glued_word(token.text) for token in doc):
+        return doc
+    words: list[str] = []
+    spaces: list[bool] = []
+    for token in doc:
+        if len(token.text) > 1 and _is_glued_word(token.text):
+            words += [token.text[:-1], "."]
+            spaces += [False, bool(token.whitespace_)]
+        else:
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
+    return Doc(doc.vocab, words=words, spaces=spaces)
 
 
 def _embedded() -> Language:
@@ -213,7 +224,7 @@ def _embedded() -> Language:
     nlp.add_pipe("lint_reply_split_stops")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lint_reply_lines")
-    nlp.add_pipe("lint_reply_normalizer", config={"use_simplemma": True})
+    nlp.add_pipe("lint_reply_normalizer")
     nlp.meta["name"] = "embedded_default"
     nlp.meta["version"] = f"spacy-{spacy.__version__}"
     return nlp
@@ -235,8 +246,7 @@ def _trained(name_or_path: str) -> Language:
         first_setter = next(name for name in nlp.pipe_names if name in sentence_setters)
     # Before the parser, so that it keeps the line breaks as sentence ends.
     nlp.add_pipe("lint_reply_lines", before=first_setter)
-    has_lemmatizer = any("lemmatizer" in name for name in nlp.pipe_names)
-    nlp.add_pipe("lint_reply_normalizer", config={"use_simplemma": not has_lemmatizer})
+    nlp.add_pipe("lint_reply_normalizer")
     return nlp
 
 
