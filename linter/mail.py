@@ -29,22 +29,39 @@ HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
 MAIL_HEADERS = {"from", "to", "subject", "date", "message-id", "mime-version", "received", "return-path", "in-reply-to"}
 
 
-@dataclass
 class Mapped:
-    """Text plus, per character, the [start, end) of its source in the raw file text."""
+    """Text plus, per character, the [start, end) of its source in the raw file text.
 
-    text: str = ""
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
+    Pieces are collected in a list and joined when `text` is read: appending to a
+    string attribute copies it each time, which is quadratic on a 5 MB message."""
+
+    def __init__(self, text: str = "", starts: list[int] | None = None, ends: list[int] | None = None):
+        self._pieces: list[str] = [text] if text else []
+        self.starts: list[int] = starts if starts is not None else []
+        self.ends: list[int] = ends if ends is not None else []
+
+    @property
+    def text(self) -> str:
+        if len(self._pieces) > 1:
+            self._pieces = ["".join(self._pieces)]
+        return self._pieces[0] if self._pieces else ""
+
+    @property
+    def last_char(self) -> str:
+        """The last character ("" when empty), without joining the pieces."""
+        for piece in reversed(self._pieces):
+            if piece:
+                return piece[-1]
+        return ""
 
     def add(self, text: str, start: int, end: int | None = None) -> None:
-        self.text += text
+        self._pieces.append(text)
         self.starts.extend([start] * len(text))
         self.ends.extend([end if end is not None else start + 1] * len(text))
 
     def add_span(self, text: str, start: int) -> None:
         """Text that stands in the raw file exactly as it is, from `start` on."""
-        self.text += text
+        self._pieces.append(text)
         self.starts.extend(range(start, start + len(text)))
         self.ends.extend(range(start + 1, start + len(text) + 1))
 
@@ -52,9 +69,15 @@ class Mapped:
         return Mapped(self.text[start:end], self.starts[start:end], self.ends[start:end])
 
     def extend(self, other: Mapped) -> None:
-        self.text += other.text
+        self._pieces.append(other.text)
         self.starts.extend(other.starts)
         self.ends.extend(other.ends)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapped) and (self.text, self.starts, self.ends) == (other.text, other.starts, other.ends)
+
+    def __repr__(self) -> str:
+        return f"Mapped({self.text!r})"
 
 
 @dataclass
@@ -234,7 +257,7 @@ class _HtmlText(HTMLParser):
 
     def _newline(self) -> None:
         target = self._target()
-        if target.text and not target.text.endswith("\n"):
+        if target.last_char not in ("", "\n"):
             offset = self.source.starts[self._offset()] if self.source.starts else 0
             target.add("\n", offset)
 
@@ -268,13 +291,14 @@ class _HtmlText(HTMLParser):
             return
         text = re.sub(r"[ \t\r\n\u00a0]+", " ", data)
         target = self._target()
-        if target.text.endswith(("\n", " ")) or not target.text:
+        if target.last_char in ("", "\n", " "):
             text = text.lstrip(" ")
         if not text:
             return
         start = self._offset()
+        last = len(self.source.text) - 1
         for index, char in enumerate(text):
-            position = min(start + index, len(self.source.text) - 1)
+            position = min(start + index, last)
             target.add(char, self.source.starts[position], self.source.ends[position])
 
 

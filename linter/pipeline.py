@@ -216,7 +216,9 @@ def split_full_stops(doc: Doc) -> Doc:
         else:
             words.append(token.text)
             spaces.append(bool(token.whitespace_))
-    return Doc(doc.vocab, words=words, spaces=spaces)
+    split = Doc(doc.vocab, words=words, spaces=spaces, user_data=doc.user_data)
+    split._context = doc._context  # what nlp.pipe(as_tuples=True) pairs with the Doc
+    return split
 
 
 def _embedded() -> Language:
