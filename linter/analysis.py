@@ -26,6 +26,15 @@ CLAUSE_OPENERS = frozenset(
 # Clauses opened by these depend on the clause before them ("ik zeg niet dat ..."),
 # so a negation there counts for them too.
 SUBORDINATORS = frozenset("dat of waarom hoe wat".split())
+# A clause opened by these states a condition or a hypothetical, not a fact.
+CONDITION_OPENERS = frozenset("als indien wanneer mocht mochten tenzij zodra ingeval".split())
+# "Gaat u niet akkoord, dan ...": a sentence that opens with a finite verb and its subject
+# and goes on with ", dan" is a condition too (or, ending in "?", a question).
+VERB_FIRST = frozenset(
+    "gaat gaan lukt lukken bent is zijn heeft hebt hebben wilt wil komt komen krijgt ontvangt "
+    "vindt staat past klopt werkt blijkt moet hoeft zou zal wordt kunt kan mag was waren had".split()
+)
+SUBJECTS = frozenset("u je jij het er dat dit jullie uw jouw ik we wij hij zij ze".split())
 CLAUSE_PUNCT = frozenset(",;:()[]\"\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014-/")
 
 GREETING = re.compile(
@@ -60,6 +69,8 @@ class Analysis:
     sentence_of: list[int]
     quoted: list[bool]
     frame: list[bool]
+    conditional: list[bool]  # in a condition or hypothetical ("als ik dat zou doen, ...")
+    question: list[bool]  # in a sentence that asks (ends with "?")
     has_greeting: bool
     has_sign_off: bool
 
@@ -106,6 +117,7 @@ def analyse_doc(doc: Doc) -> Analysis:
             sentence_of[token.i] = number
     clause_of, clause_subordinate = _clauses(doc)
     frame, has_greeting, has_sign_off = _frame(doc, text)
+    conditional, question = _conditions_and_questions(doc, clause_of)
     return Analysis(
         text=text,
         doc=doc,
@@ -114,6 +126,8 @@ def analyse_doc(doc: Doc) -> Analysis:
         sentence_of=sentence_of,
         quoted=_quoted(doc, text),
         frame=frame,
+        conditional=conditional,
+        question=question,
         has_greeting=has_greeting,
         has_sign_off=has_sign_off,
     )
@@ -136,6 +150,36 @@ def _clauses(doc: Doc) -> tuple[list[int], list[bool]]:
             subordinate.append(token.norm_ in SUBORDINATORS and not token.is_sent_start and not after_break)
         clause_of.append(len(starts) - 1)
     return clause_of, subordinate
+
+
+def _conditions_and_questions(doc: Doc, clause_of: list[int]) -> tuple[list[bool], list[bool]]:
+    """Per token: inside a condition ("als ...", "Gaat u niet akkoord, dan ...") or a question."""
+    conditional = [False] * len(doc)
+    question = [False] * len(doc)
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue
+        if words[-1].text == "?" or (len(words) > 1 and words[-1].is_punct and words[-2].text == "?"):
+            for token in sent:
+                question[token.i] = True
+        first = words[0]
+        if first.norm_ in VERB_FIRST and len(words) > 1 and words[1].norm_ in SUBJECTS:
+            for a, b in zip(words, words[1:]):
+                if a.text == "," and b.norm_ == "dan":
+                    for i in range(first.i, a.i):
+                        conditional[i] = True
+                    break
+        for token in words:
+            previous = doc[token.i - 1] if token.i > sent.start else None
+            opens_sentence_part = previous is None or previous.is_punct or previous.is_space
+            if token.norm_ in CONDITION_OPENERS and opens_sentence_part:
+                clause = clause_of[token.i]
+                i = token.i
+                while i < sent.end and clause_of[i] == clause:
+                    conditional[i] = True
+                    i += 1
+    return conditional, question
 
 
 def _char_mask(doc: Doc, ranges: list[tuple[int, int]]) -> list[bool]:

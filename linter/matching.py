@@ -6,6 +6,8 @@ Guards every rule gets unless it switches them off (`guards:` in the rule file):
   itself spells the negation out ("ik sta er niet achter");
 - quotes: text inside quotation marks is the customer's, cited back;
 - frame: greeting and signature lines are not the message.
+Opt-in guards (`condition: true`, `question: true`): a match inside a condition or
+hypothetical ("als ik dat toch zou doen, ..."), or inside a question, does not count.
 Then the rule's own `unless` anti-patterns, `not_with` and `piles`.
 """
 
@@ -238,6 +240,10 @@ class CompiledRules:
             return "aanhef of ondertekening"
         if guards["quotes"] and analysis.quoted[start]:
             return "tussen aanhalingstekens"
+        if guards["condition"] and analysis.conditional[start]:
+            return "een voorwaarde of veronderstelling"
+        if guards["question"] and analysis.question[start]:
+            return "een vraag"
         if guards["negation"]:
             explicit = set()
             if alignment is not None:

@@ -20,7 +20,8 @@ KINDS = ("pitfall", "missing", "element")
 SEVERITIES = ("info", "warning", "error")
 SCOPES = ("overlap", "clause", "sentence")
 CHANNELS = ("email", "chat")
-GUARDS = ("negation", "quotes", "frame")
+GUARDS = ("negation", "quotes", "frame", "condition", "question")
+GUARDS_ON = ("negation", "quotes", "frame")  # on unless a rule switches them off; the others are opt-in
 MIN_EXAMPLES = 8
 MAX_YAML_NODES = 50_000  # bounds alias expansion ("billion laughs")
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)?$")
@@ -162,7 +163,7 @@ class Rule:
     dependency_patterns: list[list[dict]] = field(default_factory=list)
     unless: list[Pattern] = field(default_factory=list)
     piles: list[Pile] = field(default_factory=list)
-    guards: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(GUARDS, True))
+    guards: dict[str, bool] = field(default_factory=lambda: {name: name in GUARDS_ON for name in GUARDS})
     not_with: list[str] = field(default_factory=list)
     implies: list[str] = field(default_factory=list)
     requires: str = ""  # missing rules: the element that makes them apply (bad-news)
