@@ -173,7 +173,10 @@ def _conditions_and_questions(doc: Doc, clause_of: list[int]) -> tuple[list[bool
         for token in words:
             previous = doc[token.i - 1] if token.i > sent.start else None
             opens_sentence_part = previous is None or previous.is_punct or previous.is_space
-            if token.norm_ in CONDITION_OPENERS and opens_sentence_part:
+            following = doc[token.i + 1] if token.i + 1 < sent.end else None
+            # "als u ...", "als de huur ...": a condition; "als ontvanger", "als corporatie": a role
+            as_role = token.norm_ == "als" and (following is None or following.norm_ not in SUBJECTS | {"de", "een", "uw", "je"})
+            if token.norm_ in CONDITION_OPENERS and opens_sentence_part and not as_role:
                 clause = clause_of[token.i]
                 i = token.i
                 while i < sent.end and clause_of[i] == clause:
