@@ -32,7 +32,8 @@ CONDITION_OPENERS = frozenset("als indien wanneer mocht mochten tenzij zodra ing
 # and goes on with ", dan" is a condition too (or, ending in "?", a question).
 VERB_FIRST = frozenset(
     "gaat gaan lukt lukken bent is zijn heeft hebt hebben wilt wil komt komen krijgt ontvangt "
-    "vindt staat past klopt werkt blijkt moet hoeft zou zal wordt kunt kan mag was waren had".split()
+    "vindt staat past klopt werkt blijkt moet hoeft zou zal wordt kunt kan mag was waren had "
+    "zouden hadden mochten konden moesten wilden".split()
 )
 SUBJECTS = frozenset("u je jij het er dat dit jullie uw jouw ik we wij hij zij ze".split())
 CLAUSE_PUNCT = frozenset(",;:()[]\"\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014-/")

@@ -21,7 +21,7 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.schemas import validate_token_pattern
 
 from . import notation
-from .analysis import Analysis
+from .analysis import CONDITION_OPENERS, Analysis
 from .pipeline import lemma_forms, read_cache, write_cache
 from .rules import Pattern, Rule, RuleError, RuleSet
 
@@ -240,7 +240,8 @@ class CompiledRules:
             return "aanhef of ondertekening"
         if guards["quotes"] and analysis.quoted[start]:
             return "tussen aanhalingstekens"
-        if guards["condition"] and analysis.conditional[start]:
+        # a pattern that spells out the condition itself ("als u zo blijft aandringen") keeps it
+        if guards["condition"] and analysis.conditional[start] and analysis.doc[start].norm_ not in CONDITION_OPENERS:
             return "een voorwaarde of veronderstelling"
         if guards["question"] and analysis.question[start]:
             return "een vraag"
@@ -264,6 +265,8 @@ class CompiledRules:
     @staticmethod
     def _vetoed(span: tuple[int, int], vetoes: "_Vetoes", analysis: Analysis) -> bool:
         start, end = span
+        if vetoes.whole_reply:
+            return True
         if analysis.clause_of[start] in vetoes.clauses or analysis.sentence_of[start] in vetoes.sentences:
             return True
         # overlap: vetoes are short, so only those starting shortly before `end` can overlap
@@ -338,6 +341,7 @@ class _Vetoes:
         self.longest = max((e - s for s, e in overlap), default=0)
         self.clauses = {analysis.clause_of[s] for s, _, scope in vetoes if scope == "clause"}
         self.sentences = {analysis.sentence_of[s] for s, _, scope in vetoes if scope == "sentence"}
+        self.whole_reply = any(scope == "reply" for _, _, scope in vetoes)
 
 
 def _dedupe(rule_id: str, spans: list[tuple[int, int]]) -> list[Hit]:

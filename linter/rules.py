@@ -18,7 +18,7 @@ from . import notation
 
 KINDS = ("pitfall", "missing", "element")
 SEVERITIES = ("info", "warning", "error")
-SCOPES = ("overlap", "clause", "sentence")
+SCOPES = ("overlap", "clause", "sentence", "reply")
 CHANNELS = ("email", "chat")
 GUARDS = ("negation", "quotes", "frame", "condition", "question")
 GUARDS_ON = ("negation", "quotes", "frame")  # on unless a rule switches them off; the others are opt-in
