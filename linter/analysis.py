@@ -165,7 +165,12 @@ def _conditions_and_questions(doc: Doc, clause_of: list[int]) -> tuple[list[bool
             for token in sent:
                 question[token.i] = True
         first = words[0]
-        if first.norm_ in VERB_FIRST and len(words) > 1 and words[1].norm_ in SUBJECTS:
+        # "Blijft u weigeren, dan ...": any word before "u"/"je" at the start is the finite verb
+        verb_first = len(words) > 1 and (
+            (first.norm_ in VERB_FIRST and words[1].norm_ in SUBJECTS)
+            or (first.is_alpha and words[1].norm_ in ("u", "je", "jij") and first.norm_ not in SUBJECTS)
+        )
+        if verb_first:
             for a, b in zip(words, words[1:]):
                 if a.text == "," and b.norm_ == "dan":
                     for i in range(first.i, a.i):
