@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         click.echo(f"lint-reply: fout: {error.format_message()}", err=True)
         status = EXIT_ERROR
-    except (UsageFailure, InputError) as error:
+    except (UsageFailure, InputError, PipelineError, RuleError) as error:
         click.echo(f"lint-reply: fout: {error}", err=True)
         status = EXIT_ERROR
     except click.exceptions.Abort:

@@ -79,6 +79,15 @@ class HandleStatus:
     def present(self) -> bool:
         return self.element is not None and self.blocked_by is None
 
+    def to_json(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "present": self.present,
+            "blocked_by": self.blocked_by.rule if self.blocked_by else None,
+            "element": self.element.to_json() if self.element else None,
+        }
+
 
 @dataclass
 class Report:
@@ -113,6 +122,7 @@ class Report:
             "bad_news": self.bad_news,
             "findings": [finding.to_json() for finding in self.findings],
             "elements": [element.to_json() for element in self.elements],
+            "handles": [handle.to_json() for handle in self.handles],
             "notes": list(self.notes),
         }
 

@@ -158,12 +158,6 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
                 log.error("fout in de linter: %s", type(error).__name__)
                 raise ApiError(500, "interne fout in de linter") from None
         document = reports_to_json([report], linter.pipeline)
-        document["files"][0]["handles"] = [
-            {"number": h.number, "title": h.title, "present": h.present,
-             "blocked_by": h.blocked_by.rule if h.blocked_by else None,
-             "element": h.element.to_json() if h.element else None}
-            for h in report.handles
-        ]  # fmt: skip
         return JSONResponse(document)
 
     async def lint_text(request: Request) -> Response:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -56,3 +57,14 @@ def _no_user_configuration(monkeypatch, tmp_path_factory):
     """Tests never pick up a developer's own lint-reply.toml or user configuration."""
     monkeypatch.delenv("LINT_REPLY_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+
+
+def require(module: str):
+    """Import a test dependency: skip where it is missing, but fail in CI (CI=true or
+    LINT_REPLY_REQUIRE_TEST_DEPS=1), where a missing test extra must never pass silently."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        if os.environ.get("CI") == "true" or os.environ.get("LINT_REPLY_REQUIRE_TEST_DEPS") == "1":
+            pytest.fail(f"test dependency {module!r} is missing: {error}", pytrace=False)
+        pytest.skip(f"{module} is not installed", allow_module_level=True)

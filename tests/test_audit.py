@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import require
+
 from linter.audit import main, mask, read_replies, run_audit, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,8 +129,8 @@ def test_parallel_jobs_give_the_same_records(tmp_path: Path) -> None:
 
 
 def test_dask_example_gives_the_same_summary(tmp_path: Path) -> None:
-    pytest.importorskip("dask.bag")
-    distributed = pytest.importorskip("dask.distributed")
+    require("dask.bag")
+    distributed = require("dask.distributed")
     sys.path.insert(0, str(ROOT / "examples"))
     try:
         from dask_audit import audit_on_dask

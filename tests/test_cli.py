@@ -131,3 +131,20 @@ def test_model_that_does_not_exist(capsys) -> None:
 def test_no_colour_when_piped(capsys) -> None:
     _, out, _ = run(capsys, str(BAD))
     assert "\x1b[" not in out
+
+
+def test_check_rules_with_a_model_that_does_not_exist_is_one_line(tmp_path) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "linter", "--check-rules", str(root / "examples" / "organisatie" / "woonstad-regels"),
+         "--model", "does-not-exist"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "does-not-exist" in result.stderr

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import require
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
        "LINT_REPLY_MODEL": "embedded"}  # fmt: skip
@@ -143,7 +145,7 @@ def test_hook_passes_an_oversized_message_on_unlinted(tmp_path: Path) -> None:
 
 
 def test_service_under_property_based_fuzzing() -> None:
-    schemathesis = pytest.importorskip("schemathesis")
+    schemathesis = require("schemathesis")
     from hypothesis import HealthCheck, settings
 
     from linter.api import get_linter

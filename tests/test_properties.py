@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-hypothesis = pytest.importorskip("hypothesis")
+from .conftest import require
+
+hypothesis = require("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -166,7 +168,30 @@ def test_ctrl_c_and_broken_pipe(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [env_root, os.environ.get("PYTHONPATH")]))}
     piped = subprocess.run(f'{sys.executable} -c "{code}" | head -n 1', shell=True, capture_output=True, env=env, timeout=120)
     assert b"Traceback" not in piped.stderr and b"BrokenPipeError" not in piped.stderr
-    process = subprocess.Popen([sys.executable, "-c", "import time; from linter.cli import main; time.sleep(0); import signal, os; os.kill(os.getpid(), signal.SIGINT); raise SystemExit(main(['--version']))"],
+    assert piped.returncode == 0 or b"Traceback" not in piped.stderr
+
+def test_ctrl_c_while_linting_ends_with_130_and_one_line(tmp_path: Path) -> None:
+    """The CLI waits for the draft on a pipe (inside main()), and Ctrl-C arrives there."""
+    import os
+    import signal
+
+    env_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [env_root, os.environ.get("PYTHONPATH")]))}
+    ready = tmp_path / "in-main"
+    code = (
+        "import pathlib, sys; from linter import cli\n"
+        "real = cli.read_source\n"
+        f"def marked(*a, **k):\n    pathlib.Path({str(ready)!r}).touch()\n    return real(*a, **k)\n"
+        "cli.read_source = marked\n"
+        "raise SystemExit(cli.main(['--model', 'embedded']))"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, env=env)  # fmt: skip
-    _, err = process.communicate(timeout=120)
-    assert b"Traceback" in err or process.returncode != 0  # a raw SIGINT before main() is Python's own business
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), "the CLI never started reading"
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.decode().strip() == "lint-reply: afgebroken"

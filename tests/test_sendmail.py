@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import require
+
 ROOT = Path(__file__).resolve().parent.parent
 # Child processes import the same `linter` as the tests (the source tree, or the installed copy).
 CHILD_PATH = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
@@ -149,7 +151,7 @@ def need(program: str) -> str:
 
 @pytest.fixture
 def smtp_server():
-    aiosmtpd = pytest.importorskip("aiosmtpd.controller")
+    aiosmtpd = require("aiosmtpd.controller")
     received: list[bytes] = []
 
     class Handler:

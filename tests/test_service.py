@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("httpx")
+from .conftest import require
+
+require("httpx")
 with warnings.catch_warnings():  # newer Starlette prefers httpx2 for its test client; httpx still works
     warnings.filterwarnings("ignore", message=r".*httpx.*starlette\.testclient", category=UserWarning)
     from starlette.testclient import TestClient  # noqa: E402
@@ -294,3 +296,17 @@ def test_request_text_never_reaches_the_log(client, shared_linter, monkeypatch, 
     for record in caplog.records:
         text = record.getMessage() + " " + str(record.args) + " " + (record.exc_text or "")
         assert "Zeldzaamnaam" not in text and "Geheimstraat" not in text
+
+
+def test_cli_json_and_service_json_are_one_schema(client, tmp_path, capsys) -> None:
+    """The command line and the service give the same report, handles checklist included."""
+    from linter.cli import main
+
+    draft = tmp_path / "draft.txt"
+    draft.write_text(BAD, encoding="utf-8")
+    assert main(["--model", "embedded", "--format", "json", str(draft)]) == 1
+    from_cli = json.loads(capsys.readouterr().out)["files"][0]
+    from_service = client.post("/v1/lint", json={"text": BAD, "channel": "email"}).json()["files"][0]
+    assert set(from_cli) == set(from_service)
+    for key in ("findings", "elements", "handles", "bad_news"):
+        assert from_cli[key] == from_service[key], key
