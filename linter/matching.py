@@ -23,7 +23,7 @@ from spacy.schemas import validate_token_pattern
 from . import notation
 from .analysis import CONDITION_OPENERS, Analysis
 from .pipeline import lemma_forms, read_cache, write_cache
-from .rules import Pattern, Rule, RuleError, RuleSet
+from .rules import SCOPES, Pattern, Rule, RuleError, RuleSet
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class CompiledRules:
         """
         digest = _patterns_digest(ruleset, nlp)
         cached = read_cache(f"patterns-{digest}")
-        if isinstance(cached, list):
+        if _valid_cache(cached, ruleset):
             return cached
         table: dict[str, set[str]] = {}
         context = notation.CompileContext(
@@ -294,6 +294,24 @@ class CompiledRules:
 
 
 PATTERN_CACHE_VERSION = 1
+_ROLES = ("pattern", "unless", "pile")
+
+
+def _valid_cache(entries, ruleset: RuleSet) -> bool:
+    """A cache of the right shape that covers every rule with patterns: a wrong or emptied
+    cache file is rebuilt, it never switches checks off."""
+    if not isinstance(entries, list) or not entries:
+        return False
+    seen = set()
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 7 and isinstance(entry[0], str) and isinstance(entry[1], str)
+                and entry[2] in _ROLES and isinstance(entry[3], list) and entry[4] in SCOPES
+                and isinstance(entry[5], int) and isinstance(entry[6], list) and entry[6]
+                and all(isinstance(token, dict) for token in entry[6])):
+            return False
+        seen.add(entry[1])
+    wanted = {rule.id for rule in ruleset.rules if rule.patterns or rule.piles}
+    return seen == wanted
 
 
 def _patterns_digest(ruleset: RuleSet, nlp: Language) -> str:

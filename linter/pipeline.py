@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,12 +139,29 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lint-reply"
 
 
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+
+
 def read_cache(name: str):
-    """JSON stored by `write_cache`, or None when absent or unreadable."""
+    """JSON stored by `write_cache`, or None when absent, unreadable or not a plain file.
+
+    A FIFO or a link to /dev/zero in the cache would hang or flood a read, so only a
+    regular file of bounded size is opened; callers check the shape of what they get."""
+    path = cache_dir() / f"{name}.json"
     try:
-        return json.loads((cache_dir() / f"{name}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
         return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return json.loads(handle.read(MAX_CACHE_BYTES + 1).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def write_cache(name: str, data) -> None:
