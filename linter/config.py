@@ -122,6 +122,8 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: kan het bestand niet lezen ({error})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: geen geldige TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: geen geldige configuratie: te diep geneste lijsten of tabellen") from None
     for key, value in data.items():
         if key not in _KEYS:
             hint = did_you_mean(key, _KEYS, f"; bekende sleutels: {', '.join(_KEYS)}")

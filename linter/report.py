@@ -117,7 +117,8 @@ class Report:
 
     def to_json(self) -> dict:
         return {
-            "path": self.path,
+            # a file name that is not UTF-8 (surrogate escapes) must not make the JSON invalid
+            "path": self.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
             "channel": self.channel,
             "bad_news": self.bad_news,
             "findings": [finding.to_json() for finding in self.findings],

@@ -46,3 +46,24 @@ def test_a_cache_entry_that_is_not_a_file_does_not_hang(tmp_path: Path, kind: st
                             capture_output=True, env=env, timeout=120)  # fmt: skip
     assert result.returncode == 1, result.stderr  # linted as usual: the draft has findings
     assert "Traceback" not in result.stderr
+
+
+def test_deeply_nested_configuration_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "lint-reply.toml"
+    config.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    result = subprocess.run([sys.executable, "-m", "linter", "--config", str(config), "-"], input=BAD, text=True,
+                            capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "te diep" in result.stderr
+
+
+def test_json_stays_utf8_for_a_file_name_that_is_not(tmp_path: Path) -> None:
+    name = os.fsdecode(b"draft-\xff.txt")
+    (tmp_path / name).write_text(BAD, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "linter", "--model", "embedded", "--format", "json", name],
+                            capture_output=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)  # fmt: skip
+    assert result.returncode == 1
+    import json
+
+    document = json.loads(result.stdout.decode("utf-8"))  # strict: invalid UTF-8 would raise
+    assert document["files"][0]["path"] == "draft-\ufffd.txt"
