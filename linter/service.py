@@ -12,6 +12,7 @@ logged or stored: the log has method, path, status, size and time only.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import time
@@ -22,8 +23,8 @@ from typing import Any
 import click
 
 from . import __version__
-from .api import CHANNELS, Linter, linter_for
-from .config import apply_overrides, find_config, load_config
+from .api import CHANNELS, LONE_SURROGATE, Linter, linter_for
+from .config import Config, apply_overrides, find_config, load_config
 from .reader import Source
 from .report import reports_to_json
 
@@ -107,8 +108,27 @@ def openapi_spec(max_body: int) -> dict:
     }  # fmt: skip
 
 
-def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int = DEFAULT_MAX_BODY):
-    """The ASGI app (Starlette) around one loaded Linter."""
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+def host_allowed(host_header: str, allowed: tuple[str, ...]) -> bool:
+    """Is the Host header one of `allowed` (any port)? Refusing other names stops DNS rebinding."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        host = host[: host.find("]") + 1] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host in allowed
+
+
+def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int = DEFAULT_MAX_BODY,
+               allowed_hosts: tuple[str, ...] = LOCAL_HOSTS, config: Config | None = None, token: str | None = None):
+    """The ASGI app (Starlette) around one loaded Linter.
+
+    `config` (select, ignore, min-words, channel from lint-reply.toml) applies to every
+    request, as in the CLI; `token`, when set, is required as "Authorization: Bearer ..."."""
+    config = config or Config()
+    options = {"select": config.select, "ignore": config.ignore, "min_words": config.min_words}
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.middleware import Middleware
@@ -120,6 +140,10 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
     lock = asyncio.Lock()
 
     async def body_json(request: Request) -> dict:
+        # Only JSON: a cross-origin "simple" request (text/plain, form) cannot reach the linter
+        # without a CORS preflight, and the preflight stays closed unless --cors-origin allows it.
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            raise ApiError(415, "stuur de body als JSON (Content-Type: application/json)")
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > max_body:
             raise ApiError(413, f"het verzoek is groter dan {max_body} bytes")
@@ -132,6 +156,8 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise ApiError(400, "de body is geen geldige JSON (UTF-8)") from None
+        except RecursionError:
+            raise ApiError(400, "de JSON is te diep genest") from None
         if not isinstance(data, dict):
             raise ApiError(422, "de body moet een JSON-object zijn")
         return data
@@ -143,10 +169,11 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
         value = data.get(name)
         if not isinstance(value, str):
             raise ApiError(422, f"het veld '{name}' (tekst) ontbreekt")
-        channel = data.get("channel", "email")
+        channel = data.get("channel", config.channel)
         if channel not in CHANNELS:
             raise ApiError(422, f"'channel' moet een van {', '.join(CHANNELS)} zijn")
-        return value, channel
+        # A lone surrogate cannot be written back as UTF-8; the same length keeps positions.
+        return LONE_SURROGATE.sub("\ufffd", value), channel
 
     async def run_lint(work) -> JSONResponse:
         async with lock:  # one lint at a time, off the event loop
@@ -162,13 +189,13 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
 
     async def lint_text(request: Request) -> Response:
         text, channel = field(await body_json(request), "text", {"text", "channel"})
-        return await run_lint(lambda: linter.lint(text, channel=channel))
+        return await run_lint(lambda: linter.lint(text, channel=channel, **options))
 
     async def lint_message(request: Request) -> Response:
         message, channel = field(await body_json(request), "message", {"message", "channel"})
         data = message.encode("utf-8", errors="surrogatepass")
         source = Source(path="<bericht>", text=message, encoding="utf-8", kind="email", data=data)
-        return await run_lint(lambda: linter.lint_source(source, channel=channel))
+        return await run_lint(lambda: linter.lint_source(source, channel=channel, **options))
 
     async def rules(request: Request) -> Response:
         return JSONResponse({"rules": [
@@ -199,6 +226,12 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
         return JSONResponse({"error": "interne fout"}, status_code=500)
 
     async def access_log(request: Request, call_next):
+        if not host_allowed(request.headers.get("host", ""), allowed_hosts):
+            return JSONResponse({"error": "onbekende host; deze dienst antwoordt alleen op zijn eigen adres"}, status_code=421)
+        if token and request.url.path.startswith("/v1/") and not hmac.compare_digest(
+            request.headers.get("authorization", ""), f"Bearer {token}"
+        ):
+            return JSONResponse({"error": "toegang geweigerd: geef het token mee (Authorization: Bearer ...)"}, status_code=401)
         started = time.monotonic()
         response = await call_next(request)
         size = request.headers.get("content-length", "0")
@@ -234,15 +267,27 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
 @click.option("--config", "config_path", default=None, metavar="BESTAND")
 @click.option("--cors-origin", multiple=True, metavar="URL", help="Toegestane herkomst (de add-ins); standaard geen.")
 @click.option("--max-body", default=DEFAULT_MAX_BODY, show_default=True, type=int, help="Grootste verzoek in bytes.")
-def cli(host, port, model, config_path, cors_origin, max_body):
+@click.option("--token", envvar="LINT_REPLY_TOKEN", default=None, metavar="TOKEN",
+              help="Vereis 'Authorization: Bearer TOKEN' op /v1/ (verplicht buiten deze computer). Ook: LINT_REPLY_TOKEN.")
+@click.option("--allow-host", multiple=True, metavar="NAAM", help="Extra toegestane Host-naam (naast localhost en 127.0.0.1).")
+def cli(host, port, model, config_path, cors_origin, max_body, token, allow_host):
     """Start de lokale dienst en webpagina van lint-reply."""
     import uvicorn
 
+    loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+    if not loopback and not token:
+        raise click.ClickException(
+            f"'{host}' is bereikbaar voor andere computers; start dan met --token (of LINT_REPLY_TOKEN), "
+            "want klantteksten mogen niet onbeveiligd over het netwerk"
+        )
     config = load_config(find_config(config_path))
     apply_overrides(config, model=model)
     linter = linter_for(config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app(linter, tuple(cors_origin), max_body)
+    if not loopback:
+        click.echo(f"LET OP: lint-reply-serve luistert op {host}, ook voor andere computers; alleen verzoeken met het token worden beantwoord.", err=True)
+    hosts = LOCAL_HOSTS + tuple(name.lower() for name in allow_host) + (() if loopback else (host.lower(),))
+    app = create_app(linter, tuple(cors_origin), max_body, allowed_hosts=hosts, config=config, token=token)
     click.echo(f"lint-reply {__version__} op http://{host}:{port}/ (pijplijn: {linter.pipeline.describe()})", err=True)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=10)
 

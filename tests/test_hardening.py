@@ -151,7 +151,9 @@ def test_service_under_property_based_fuzzing() -> None:
     from linter.api import get_linter
     from linter.service import create_app
 
-    app = create_app(get_linter("embedded"), max_body=20_000)
+    from linter.service import LOCAL_HOSTS
+
+    app = create_app(get_linter("embedded"), max_body=20_000, allowed_hosts=LOCAL_HOSTS + ("testserver",))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     checked = []
     for operation in schema.get_all_operations():

@@ -38,7 +38,7 @@ def shared_linter():
 
 @pytest.fixture
 def client(shared_linter):
-    with TestClient(create_app(shared_linter), raise_server_exceptions=False) as test_client:
+    with TestClient(create_app(shared_linter), raise_server_exceptions=False, base_url="http://localhost") as test_client:
         yield test_client
 
 
@@ -106,7 +106,7 @@ def test_chat_channel_is_reported(client) -> None:
 def test_malformed_json_is_400(client) -> None:
     response = client.post("/v1/lint", content=b"{not json", headers={"content-type": "application/json"})
     assert_error(response, 400)
-    assert_error(client.post("/v1/lint", content=b"\xff\xfe{}"), 400)
+    assert_error(client.post("/v1/lint", content=b"\xff\xfe{}", headers={"content-type": "application/json"}), 400)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ def test_messages_name_the_problem(client) -> None:
 
 
 def test_body_over_the_limit_is_413(shared_linter) -> None:
-    with TestClient(create_app(shared_linter, max_body=1000)) as small:
+    with TestClient(create_app(shared_linter, max_body=1000), base_url="http://localhost") as small:
         assert_error(small.post("/v1/lint", json={"text": "a" * 2000}), 413)
         # without a content-length (chunked), the limit holds while reading
         chunks = iter([b'{"text": "', b"a" * 600, b"a" * 600, b'"}'])
@@ -241,7 +241,7 @@ def test_cors_is_closed_by_default(client) -> None:
 
 
 def test_cors_is_open_for_a_configured_origin(shared_linter) -> None:
-    with TestClient(create_app(shared_linter, cors_origins=(ORIGIN,))) as open_client:
+    with TestClient(create_app(shared_linter, cors_origins=(ORIGIN,)), base_url="http://localhost") as open_client:
         response = open_client.post("/v1/lint", json={"text": "Helaas kan dat niet."}, headers={"Origin": ORIGIN})
         assert response.status_code == 200
         assert response.headers["access-control-allow-origin"] == ORIGIN
@@ -310,3 +310,47 @@ def test_cli_json_and_service_json_are_one_schema(client, tmp_path, capsys) -> N
     assert set(from_cli) == set(from_service)
     for key in ("findings", "elements", "handles", "bad_news"):
         assert from_cli[key] == from_service[key], key
+
+
+def test_only_json_from_the_own_host_reaches_the_linter(client, shared_linter) -> None:
+    """DNS rebinding and cross-origin simple requests (text/plain, forms) are refused."""
+    assert_error(client.post("/v1/lint", content=b'{"text": "x"}', headers={"content-type": "text/plain"}), 415)
+    assert_error(client.post("/v1/lint", data={"text": "x"}), 415)
+    assert_error(client.post("/v1/lint", json={"text": "x"}, headers={"host": "evil.example"}), 421)
+    assert_error(client.get("/healthz", headers={"host": "127.0.0.1.evil.example:8765"}), 421)
+    for host in ("localhost:8765", "127.0.0.1", "[::1]:8765"):
+        assert client.post("/v1/lint", json={"text": "Helaas kan dat niet."}, headers={"host": host}).status_code == 200
+
+
+def test_deep_json_is_400_and_a_lone_surrogate_is_200(client) -> None:
+    deep = b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert_error(client.post("/v1/lint", content=deep, headers={"content-type": "application/json"}), 400)
+    body = '{"text": "Hier valt niet over te discussi\\ud800ren. Einde discussie."}'.encode()
+    response = client.post("/v1/lint", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200
+    assert any(f["rule"] == "abrupt-closing" for f in response.json()["files"][0]["findings"])
+
+
+def test_the_configuration_holds_in_the_service(shared_linter) -> None:
+    """A rule switched off in lint-reply.toml is off in the page and the add-ins too."""
+    from linter.config import Config
+
+    config = Config(ignore=["missing-closing", "abrupt-closing"], channel="email")
+    with TestClient(create_app(shared_linter, config=config), base_url="http://localhost") as configured:
+        rules = {f["rule"] for f in configured.post("/v1/lint", json={"text": BAD}).json()["files"][0]["findings"]}
+    assert rules and not rules & {"missing-closing", "abrupt-closing"}
+
+
+def test_a_token_guards_the_api(shared_linter) -> None:
+    with TestClient(create_app(shared_linter, token="s3cret"), base_url="http://localhost") as guarded:
+        assert_error(guarded.post("/v1/lint", json={"text": BAD}), 401)
+        assert_error(guarded.post("/v1/lint", json={"text": BAD}, headers={"authorization": "Bearer wrong"}), 401)
+        assert guarded.post("/v1/lint", json={"text": BAD}, headers={"authorization": "Bearer s3cret"}).status_code == 200
+        assert guarded.get("/healthz").status_code == 200
+
+
+def test_listening_beyond_loopback_needs_a_token(capsys) -> None:
+    from linter.service import main
+
+    assert main(["--host", "0.0.0.0", "--port", "1"]) == 2
+    assert "--token" in capsys.readouterr().err
