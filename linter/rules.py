@@ -259,6 +259,10 @@ def _pattern(checker: _Checker, key: str, item: Any, line: int, allow_scope: boo
         raw = item["spacy"]
         if not isinstance(raw, list) or not raw or not all(isinstance(tok, dict) for tok in raw):
             raise checker.fail(key, "'spacy' moet een lijst van spaCy-tokenpatronen zijn ({...} per woord)", line)
+        for token in raw:
+            problem = _unsafe_token(token)
+            if problem:
+                raise checker.fail(key, f"spaCy-patroon {dict(token)}: {problem}", line)
         return Pattern(source=str(raw), line=line, spacy=[dict(tok) for tok in raw])
     if isinstance(item, dict) and "pattern" in item:
         extra = set(item) - {"pattern", "scope"}
@@ -277,6 +281,31 @@ def _pattern(checker: _Checker, key: str, item: Any, line: int, allow_scope: boo
     except notation.NotationError as error:
         raise checker.fail(key, f"patroon '{item}': {error} (teken {error.column})", line) from None
     return Pattern(source=str(item), line=line, parsed=parsed, scope=scope)
+
+
+# The escape hatch accepts what the notation itself produces, so that matching stays linear:
+# no REGEX or FUZZY (backtracking, unbounded cost) and no unbounded "*" or "+".
+SAFE_ATTRIBUTES = {"ORTH", "NORM", "LOWER", "TEXT", "LEMMA", "POS", "TAG", "IS_PUNCT", "IS_SENT_START", "IS_SPACE", "IS_ALPHA", "LIKE_NUM"}
+SAFE_OPERATORS = re.compile(r"^(\?|!|\{\d{1,3}(,\d{1,3})?\})$")
+
+
+def _unsafe_token(token: dict) -> str:
+    """Why a raw spaCy token pattern is refused ("" when it is safe)."""
+    for attribute, value in token.items():
+        if attribute == "OP":
+            if not isinstance(value, str) or not SAFE_OPERATORS.match(value):
+                return f"operator '{value}' is niet toegestaan (wel: ?, !, {{0,N}} met N tot {notation.MAX_GAP})"
+            if "," in value and int(value.strip("{}").split(",")[1] or 0) > notation.MAX_GAP:
+                return f"operator '{value}': de bovengrens is hoogstens {notation.MAX_GAP}"
+            continue
+        if attribute not in SAFE_ATTRIBUTES:
+            return f"attribuut '{attribute}' is niet toegestaan (wel: {', '.join(sorted(SAFE_ATTRIBUTES))})"
+        if isinstance(value, dict):
+            if set(value) - {"IN", "NOT_IN"} or not all(isinstance(v, list) for v in value.values()):
+                return f"bij '{attribute}' mag alleen {{IN: [...]}} of {{NOT_IN: [...]}} (geen REGEX of FUZZY)"
+        elif not isinstance(value, (str, bool)):
+            return f"waarde van '{attribute}' moet tekst, true/false of {{IN: [...]}} zijn"
+    return ""
 
 
 def parse_rule(path: Path, data: Any) -> Rule:

@@ -67,3 +67,27 @@ def test_json_stays_utf8_for_a_file_name_that_is_not(tmp_path: Path) -> None:
 
     document = json.loads(result.stdout.decode("utf-8"))  # strict: invalid UTF-8 would raise
     assert document["files"][0]["path"] == "draft-\ufffd.txt"
+
+
+@pytest.mark.parametrize("token, why", [
+    ('{"TEXT": {"REGEX": "^(a+)+$"}}', "REGEX"),
+    ('{"NORM": "a", "OP": "*"}', "operator"),
+    ('{"NORM": "a", "OP": "+"}', "operator"),
+    ('{"NORM": "a", "OP": "{1,500}"}', "bovengrens"),
+    ('{"NORM": {"FUZZY": "aaaa"}}', "FUZZY"),
+    ('{"_": {"x": 1}}', "attribuut"),
+])
+def test_pack_escape_hatch_refuses_unbounded_patterns(tmp_path: Path, token: str, why: str) -> None:
+    """A pack's raw spaCy patterns take only what the notation can produce; refused with file:line."""
+    from linter.rules import RuleError
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    rule = (ROOT / "examples" / "organisatie" / "woonstad-regels").glob("*.yaml")
+    source = next(p for p in rule if p.name != "pack.yaml").read_text(encoding="utf-8")
+    marker = "patterns:\n"
+    assert marker in source
+    (pack / "rule.yaml").write_text(source.replace(marker, marker + f"  - spacy: [{token}]\n", 1), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(packs=[pack])
+    assert "rule.yaml:" in str(caught.value) and why in str(caught.value)

@@ -76,7 +76,7 @@ def test_raw_spacy_pattern_is_validated(tmp_path: Path) -> None:
     from linter import Linter
 
     text = VALID.replace('  - "{u|je} [hebben] gelijk"', '  - spacy: [{"NORM": "x", "BOGUS": 1}]')
-    with pytest.raises(RuleError, match="ongeldig spaCy-patroon"):
+    with pytest.raises(RuleError, match=r"test-rule.yaml:\d+: spaCy-patroon .*attribuut 'BOGUS' is niet toegestaan"):
         Linter("embedded", rule_dirs=[write_rules(tmp_path, text)])
 
 
