@@ -179,18 +179,20 @@ def keep(data: bytes, report_text: str, why: str) -> int:
 @click.option("--channel", type=click.Choice(["email", "chat"]), default=None)
 @click.option("--model", default=None, metavar="NAAM_OF_PAD")
 @click.option("--config", "config_path", default=None, metavar="BESTAND")
+@click.option("--no-config", is_flag=True, help="Geen lint-reply.toml zoeken: alleen de standaard en deze opties gelden.")
 @click.option("--select", multiple=True, metavar="REGEL")
 @click.option("--ignore", multiple=True, metavar="REGEL")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None)
 @click.argument("command", nargs=-1, required=True, metavar="-- OPDRACHT [ARG]...")
-def cli(mode, on_error, channel, model, config_path, select, ignore, fail_on, command):
+def cli(mode, on_error, channel, model, config_path, no_config, select, ignore, fail_on, command):
     """Controleer een uitgaande mail en geef hem door aan OPDRACHT (bijvoorbeeld msmtp)."""
     for number in STOP_SIGNALS:
         signal.signal(number, _interrupt)
     data = None
     try:
         data = sys.stdin.buffer.read()
-        return check_and_deliver(data, mode, on_error, channel, model, config_path, select, ignore, fail_on, list(command))
+        return check_and_deliver(data, mode, on_error, channel, model, config_path, no_config, select, ignore, fail_on,
+                                 list(command))
     except Interrupted as stop:
         if data is None:
             click.echo(f"lint-reply-sendmail: onderbroken ({stop}) voordat het bericht binnen was; niet verzonden.", err=True)
@@ -198,11 +200,15 @@ def cli(mode, on_error, channel, model, config_path, select, ignore, fail_on, co
         return keep(data, "", f"onderbroken ({stop})")
 
 
-def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, config_path, select, ignore, fail_on,
-                      command: list[str]) -> int:
+def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, config_path, no_config: bool, select,
+                      ignore, fail_on, command: list[str]) -> int:
     """Lint the message and deliver it, ask about it, or keep it (see the module docstring)."""
     try:
-        config = load_config(find_config(config_path))
+        # A lint-reply.toml in any parent folder could switch checks off unnoticed: the report
+        # names the file used, and --no-config makes a mail setup independent of the folder.
+        config = load_config(None if no_config else find_config(config_path))
+        if config.path and not config_path:
+            click.echo(f"lint-reply-sendmail: configuratie uit {config.path}", err=True)
         apply_overrides(config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model)
         linter = linter_for(config)
         if len(data) > config.max_size:
@@ -219,7 +225,7 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
         return deliver(command, data)
     if not report.findings or not report.fails(config.fail_on):
         return deliver(command, data)
-    report_text = render_text([report], linter.pipeline)
+    report_text = render_text([report], linter.pipeline, config=str(config.path) if config.path else None)
     if mode == "warn":
         click.echo(report_text, err=True, nl=False)
         return deliver(command, data)

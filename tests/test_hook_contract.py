@@ -146,3 +146,13 @@ def test_confirm_asks_on_the_terminal(tmp_path: Path, answer: bytes, delivered_e
     else:
         assert status == 75 and delivered is None
         assert [c.read_bytes() for c in recovered(tmp_path)] == [message(BAD_BODY)]
+
+
+def test_the_hook_names_its_configuration_and_can_ignore_it(tmp_path: Path) -> None:
+    """A lint-reply.toml in a parent folder that switches checks off is visible, and --no-config ignores it."""
+    (tmp_path / "lint-reply.toml").write_text('ignore = ["abrupt-closing"]\n')
+    data = message(BAD_BODY)
+    status, _, err = run_hook(tmp_path, data, "--mode", "warn")
+    assert status == 0 and "abrupt-closing" not in err and "lint-reply.toml" in err
+    status, _, err = run_hook(tmp_path, data, "--mode", "warn", "--no-config")
+    assert status == 0 and "abrupt-closing" in err
