@@ -10,6 +10,12 @@ from .pipeline import PipelineInfo
 from .report import Finding, Report, reports_to_json
 
 SEVERITY_LABEL = {"error": "fout", "warning": "waarschuwing", "info": "info"}
+SEVERITY_PLURAL = {"error": "fouten", "warning": "waarschuwingen", "info": "info"}
+
+
+def counted(number: int, singular: str, plural: str) -> str:
+    """"1 bevinding", "2 bevindingen": Dutch singular and plural."""
+    return f"{number} {singular if number == 1 else plural}"
 SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -32,7 +38,7 @@ def render_text(reports: list[Report], pipeline: PipelineInfo, colour: bool = Fa
     used = f" Configuratie: {config}." if config else ""
     tail = style(f"Gecontroleerd met {pipeline.describe()}.{used}", dim=True)
     if len(reports) > 1:
-        tail = f"{len(reports)} bestanden, {total} bevindingen. " + tail
+        tail = f"{len(reports)} bestanden, {counted(total, 'bevinding', 'bevindingen')}. " + tail
     return "\n\n".join(blocks + [tail]) + "\n"
 
 
@@ -120,10 +126,11 @@ def _summary(report: Report, style: _Style) -> str:
         counts[finding.severity] += 1
     if not report.findings:
         return style(f"{report.path}: geen bevindingen.", fg="green", bold=True)
-    parts = [f"{count} {SEVERITY_LABEL[severity]}" for severity, count in counts.items() if count]
+    parts = [counted(count, SEVERITY_LABEL[severity], SEVERITY_PLURAL[severity]) for severity, count in counts.items() if count]
     present = sum(1 for h in report.handles if h.present)
     handles = f", {present} van {len(report.handles)} handvatten gebruikt" if report.bad_news else ""
-    return style(f"{report.path}: {len(report.findings)} bevindingen ({', '.join(parts)}){handles}.", bold=True)
+    total = counted(len(report.findings), "bevinding", "bevindingen")
+    return style(f"{report.path}: {total} ({', '.join(parts)}){handles}.", bold=True)
 
 
 def _short(text: str, limit: int = 60) -> str:
