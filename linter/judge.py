@@ -174,17 +174,21 @@ def _element(rule: Rule, analysis: Analysis, hit: Hit, position: Position) -> El
 
 
 def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str) -> Span | None:
-    """A complete e-mail (greeting or sign-off present) whose body is one bad-news sentence and nothing else.
+    """A complete e-mail (greeting or sign-off present) whose body is the bad news and nothing else:
+    one sentence, or the decision and its ground in two.
 
     In chat a one-line answer is normal, so this check is for e-mail only.
     """
     if channel != "email" or not (analysis.has_greeting or analysis.has_sign_off):
         return None
     body = analysis.body_sentences
-    if len(body) != 1 or not hits.get(BAD_NEWS):
+    if not 1 <= len(body) <= 2 or not hits.get(BAD_NEWS):
         return None
     handles = ("emotion-acknowledgement", "alternative", "closing")
     if any(hits.get(name) for name in handles):
+        return None
+    # Two sentences are bare only when the second just grounds the decision: nothing but bad news.
+    if len(body) == 2 and set(hits) - {BAD_NEWS, "clear-refusal"}:
         return None
     return _trim(body[0], analysis)
 
