@@ -147,7 +147,19 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
         _check_ids(linter, (explain,), "--explain")
         click.echo(_explain(linter.ruleset.by_id()[explain]))
         return EXIT_OK
-    sources = [read_source(path, config.max_size) for path in (files or ("-",))]
+    paths = files or ("-",)
+    if "-" in paths and sys.stdin.isatty():
+        click.echo("Plak de tekst en sluit af met Ctrl-D (Windows: Ctrl-Z en Enter).", err=True)
+    # One unreadable file is named on its own line; the others are still reported (exit 2 at the end).
+    sources, failed = [], 0
+    for path in paths:
+        try:
+            sources.append(read_source(path, config.max_size))
+        except InputError as error:
+            click.echo(f"lint-reply: fout: {error}", err=True)
+            failed += 1
+    if not sources:
+        return EXIT_ERROR
     reports = [
         linter.lint_source(source, channel=config.channel, select=config.select, ignore=config.ignore,
                            min_words=config.min_words)
@@ -159,6 +171,8 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
         colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
         config_used = str(config.path) if config.path else None
         click.echo(render_text(reports, linter.pipeline, colour=colour, config=config_used), nl=False, color=colour)
+    if failed:
+        return EXIT_ERROR
     return EXIT_FINDINGS if any(report.fails(config.fail_on) for report in reports) else EXIT_OK
 
 

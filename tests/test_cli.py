@@ -148,3 +148,17 @@ def test_check_rules_with_a_model_that_does_not_exist_is_one_line(tmp_path) -> N
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "does-not-exist" in result.stderr
+
+
+def test_one_missing_file_does_not_hide_the_others(tmp_path, capsys) -> None:
+    from pathlib import Path
+
+    from linter.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    good, bad = root / "examples" / "huurverhoging-goed.txt", root / "examples" / "huurverhoging-slecht.txt"
+    status = main(["--model", "embedded", "--no-color", str(good), str(tmp_path / "missing.txt"), str(bad)])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "huurverhoging-goed.txt" in out and "huurverhoging-slecht.txt" in out
+    assert err.strip().splitlines() == [f"lint-reply: fout: {tmp_path / 'missing.txt'}: bestand niet gevonden"]
