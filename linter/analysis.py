@@ -76,6 +76,13 @@ class Analysis:
     has_sign_off: bool
 
     @cached_property
+    def register(self) -> str:
+        """How the writer addresses the customer: "u" or "je" (see `register.detect`)."""
+        from .register import detect
+
+        return detect(self.text)
+
+    @cached_property
     def sentences(self) -> list[Span]:
         return list(self.doc.sents)
 

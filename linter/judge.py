@@ -13,6 +13,7 @@ from typing import Callable
 
 from spacy.tokens import Span
 
+from . import register
 from .analysis import Analysis
 from .matching import Hit
 from .pipeline import PipelineInfo
@@ -128,6 +129,7 @@ def _trim(span: Span, analysis: Analysis) -> Span:
 
 
 def _finding(rule: Rule, analysis: Analysis, span: Span, position: Position) -> Finding:
+    """A finding for `span`, its suggestions in the draft's own register (u or je)."""
     start, end = span.start_char, span.end_char
     line, column = position.at(start)
     end_line, end_column = position.at(max(start, end - 1))
@@ -138,7 +140,7 @@ def _finding(rule: Rule, analysis: Analysis, span: Span, position: Position) -> 
         severity=rule.severity,
         message=rule.message.replace("{text}", _quote(text)),
         why=rule.why,
-        suggestions=list(rule.suggestions),
+        suggestions=[register.adapt(suggestion, analysis.register) for suggestion in rule.suggestions],
         text=text,
         start=start,
         end=end,
