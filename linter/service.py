@@ -108,6 +108,7 @@ def openapi_spec(max_body: int) -> dict:
     }  # fmt: skip
 
 
+DEFAULT_TIME_LIMIT = 20.0  # seconds per request, waiting in the queue included
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 
@@ -122,7 +123,8 @@ def host_allowed(host_header: str, allowed: tuple[str, ...]) -> bool:
 
 
 def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int = DEFAULT_MAX_BODY,
-               allowed_hosts: tuple[str, ...] = LOCAL_HOSTS, config: Config | None = None, token: str | None = None):
+               allowed_hosts: tuple[str, ...] = LOCAL_HOSTS, config: Config | None = None, token: str | None = None,
+               time_limit: float = DEFAULT_TIME_LIMIT):
     """The ASGI app (Starlette) around one loaded Linter.
 
     `config` (select, ignore, min-words, channel from lint-reply.toml) applies to every
@@ -176,14 +178,18 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
         return LONE_SURROGATE.sub("\ufffd", value), channel
 
     async def run_lint(work) -> JSONResponse:
-        async with lock:  # one lint at a time, off the event loop
-            try:
-                report = await run_in_threadpool(work)
-            except ApiError:
-                raise
-            except Exception as error:  # noqa: BLE001 - a bug must not stop the service
-                log.error("fout in de linter: %s", type(error).__name__)
-                raise ApiError(500, "interne fout in de linter") from None
+        try:
+            # Waiting for the lock counts too: every request is answered within `time_limit`.
+            async with asyncio.timeout(time_limit):
+                async with lock:  # one lint at a time, off the event loop
+                    report = await run_in_threadpool(work)
+        except TimeoutError:
+            raise ApiError(503, f"het controleren duurde langer dan {time_limit:g} seconden; probeer het later opnieuw") from None
+        except ApiError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a bug must not stop the service
+            log.error("fout in de linter: %s", type(error).__name__)
+            raise ApiError(500, "interne fout in de linter") from None
         document = reports_to_json([report], linter.pipeline)
         return JSONResponse(document)
 
@@ -270,7 +276,9 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
 @click.option("--token", envvar="LINT_REPLY_TOKEN", default=None, metavar="TOKEN",
               help="Vereis 'Authorization: Bearer TOKEN' op /v1/ (verplicht buiten deze computer). Ook: LINT_REPLY_TOKEN.")
 @click.option("--allow-host", multiple=True, metavar="NAAM", help="Extra toegestane Host-naam (naast localhost en 127.0.0.1).")
-def cli(host, port, model, config_path, cors_origin, max_body, token, allow_host):
+@click.option("--time-limit", default=DEFAULT_TIME_LIMIT, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconden per verzoek; daarna antwoordt de dienst 503.")
+def cli(host, port, model, config_path, cors_origin, max_body, token, allow_host, time_limit):
     """Start de lokale dienst en webpagina van lint-reply."""
     import uvicorn
 
@@ -287,9 +295,12 @@ def cli(host, port, model, config_path, cors_origin, max_body, token, allow_host
     if not loopback:
         click.echo(f"LET OP: lint-reply-serve luistert op {host}, ook voor andere computers; alleen verzoeken met het token worden beantwoord.", err=True)
     hosts = LOCAL_HOSTS + tuple(name.lower() for name in allow_host) + (() if loopback else (host.lower(),))
-    app = create_app(linter, tuple(cors_origin), max_body, allowed_hosts=hosts, config=config, token=token)
+    app = create_app(linter, tuple(cors_origin), max_body, allowed_hosts=hosts, config=config, token=token,
+                     time_limit=time_limit)
     click.echo(f"lint-reply {__version__} op http://{host}:{port}/ (pijplijn: {linter.pipeline.describe()})", err=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=10)
+    # Shutdown waits longer than any request may take, so requests in flight always get their answer.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",
+                timeout_graceful_shutdown=int(time_limit) + 5)
 
 
 def main(argv: list[str] | None = None) -> int:

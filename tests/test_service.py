@@ -354,3 +354,9 @@ def test_listening_beyond_loopback_needs_a_token(capsys) -> None:
 
     assert main(["--host", "0.0.0.0", "--port", "1"]) == 2
     assert "--token" in capsys.readouterr().err
+
+
+def test_a_request_over_the_time_limit_is_503(shared_linter) -> None:
+    with TestClient(create_app(shared_linter, time_limit=0.1), base_url="http://localhost") as limited:
+        response = limited.post("/v1/lint", json={"text": "Helaas kan dat niet. " * 20_000})
+    assert response.status_code == 503 and "seconden" in response.json()["error"]
