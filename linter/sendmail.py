@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -180,11 +181,13 @@ def keep(data: bytes, report_text: str, why: str) -> int:
 @click.option("--model", default=None, metavar="NAAM_OF_PAD")
 @click.option("--config", "config_path", default=None, metavar="BESTAND")
 @click.option("--no-config", is_flag=True, help="Geen lint-reply.toml zoeken: alleen de standaard en deze opties gelden.")
+@click.option("--time-budget", default=10.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconden die het controleren mag duren; daarna geldt --on-error.")
 @click.option("--select", multiple=True, metavar="REGEL")
 @click.option("--ignore", multiple=True, metavar="REGEL")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None)
 @click.argument("command", nargs=-1, required=True, metavar="-- OPDRACHT [ARG]...")
-def cli(mode, on_error, channel, model, config_path, no_config, select, ignore, fail_on, command):
+def cli(mode, on_error, channel, model, config_path, no_config, time_budget, select, ignore, fail_on, command):
     """Controleer een uitgaande mail en geef hem door aan OPDRACHT (bijvoorbeeld msmtp)."""
     for number in STOP_SIGNALS:
         signal.signal(number, _interrupt)
@@ -192,7 +195,7 @@ def cli(mode, on_error, channel, model, config_path, no_config, select, ignore, 
     try:
         data = sys.stdin.buffer.read()
         return check_and_deliver(data, mode, on_error, channel, model, config_path, no_config, select, ignore, fail_on,
-                                 list(command))
+                                 list(command), time_budget)
     except Interrupted as stop:
         if data is None:
             click.echo(f"lint-reply-sendmail: onderbroken ({stop}) voordat het bericht binnen was; niet verzonden.", err=True)
@@ -200,8 +203,45 @@ def cli(mode, on_error, channel, model, config_path, no_config, select, ignore, 
         return keep(data, "", f"onderbroken ({stop})")
 
 
+class OverBudget(Exception):
+    """Linting took longer than the hook's time budget."""
+
+
+def within_budget(work, seconds: float):
+    """Run `work` in a daemon thread and wait at most `seconds`: a slow lint must not hold a send.
+
+    On time-out the thread is left behind (it ends with the process) and `OverBudget` is raised,
+    so the hook follows --on-error like for any other failure."""
+    result: dict = {}
+
+    def run() -> None:
+        try:
+            result["value"] = work()
+        except BaseException as error:  # noqa: BLE001 - handed to the caller
+            result["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise OverBudget(f"het controleren duurde langer dan {seconds:g} seconden (--time-budget)")
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+def _lint(config, data: bytes):
+    linter = linter_for(config)
+    text = data.decode("utf-8", errors="replace")
+    report = linter.lint_source(
+        Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=data),
+        channel=config.channel, select=config.select, ignore=config.ignore, min_words=config.min_words,
+    )  # fmt: skip
+    return linter, report
+
+
 def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, config_path, no_config: bool, select,
-                      ignore, fail_on, command: list[str]) -> int:
+                      ignore, fail_on, command: list[str], time_budget: float = 10.0) -> int:
     """Lint the message and deliver it, ask about it, or keep it (see the module docstring)."""
     try:
         # A lint-reply.toml in any parent folder could switch checks off unnoticed: the report
@@ -210,14 +250,9 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
         if config.path and not config_path:
             click.echo(f"lint-reply-sendmail: configuratie uit {config.path}", err=True)
         apply_overrides(config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model)
-        linter = linter_for(config)
         if len(data) > config.max_size:
             raise ValueError(f"bericht groter dan {config.max_size} bytes (max-size)")
-        text = data.decode("utf-8", errors="replace")
-        report = linter.lint_source(
-            Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=data),
-            channel=config.channel, select=config.select, ignore=config.ignore, min_words=config.min_words,
-        )  # fmt: skip
+        linter, report = within_budget(lambda: _lint(config, data), time_budget)
     except Exception as error:  # noqa: BLE001 - whatever breaks in linting must not stop mail
         if on_error == "block":
             return keep(data, "", f"controleren mislukt ({type(error).__name__}: {error})")

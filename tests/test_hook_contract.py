@@ -156,3 +156,14 @@ def test_the_hook_names_its_configuration_and_can_ignore_it(tmp_path: Path) -> N
     assert status == 0 and "abrupt-closing" not in err and "lint-reply.toml" in err
     status, _, err = run_hook(tmp_path, data, "--mode", "warn", "--no-config")
     assert status == 0 and "abrupt-closing" in err
+
+
+@pytest.mark.parametrize("on_error, status_expected", [("send", 0), ("block", 75)])
+def test_a_lint_over_the_time_budget_follows_on_error(tmp_path: Path, on_error: str, status_expected: int) -> None:
+    data = message("Beste meneer Bos,\n\n" + "Helaas kan dat niet. " * 20_000 + "\n\nMet vriendelijke groet,\nAnna\n")
+    status, delivered, err = run_hook(tmp_path, data, "--mode", "block", "--on-error", on_error, "--time-budget", "0.2")
+    assert status == status_expected and "--time-budget" in err
+    if status_expected == 0:
+        assert delivered == data
+    else:
+        assert delivered is None and [c.read_bytes() for c in recovered(tmp_path)] == [data]
