@@ -47,6 +47,13 @@ class Evaluation:
     neutral: int
     neutral_with_findings: int
     neutral_with_anything: int
+    reply_pitfalls_present: int = 0  # pitfall labels on whole replies
+    reply_pitfalls_found: int = 0
+
+    @property
+    def reply_pitfall_recall(self) -> float:
+        """Of the pitfalls present in whole replies, the share lint-reply found."""
+        return self.reply_pitfalls_found / self.reply_pitfalls_present if self.reply_pitfalls_present else 1.0
 
     @property
     def false_alarm_rate(self) -> float:
@@ -58,6 +65,7 @@ class Evaluation:
             "neutral": self.neutral,
             "false_alarm_rate": round(self.false_alarm_rate, 4),
             "neutral_with_any_label": self.neutral_with_anything,
+            "reply_pitfall_recall": round(self.reply_pitfall_recall, 4),
             "rules": {
                 name: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
                        "tp": s.tp, "fp": s.fp, "fn": s.fn}
@@ -84,8 +92,10 @@ def load_corpus(path: Path) -> list[dict]:
 
 def evaluate(linter: Linter, items: list[dict]) -> Evaluation:
     ids = [rule.id for rule in linter.ruleset.rules]
+    pitfalls = {rule.id for rule in linter.ruleset.rules if rule.kind == "pitfall"}
     scores = {rule_id: Score() for rule_id in ids}
     neutral = neutral_findings = neutral_anything = 0
+    reply_present = reply_found = 0
     for item in items:
         report = linter.lint(item["text"], channel=item.get("channel", "email"))
         predicted = report.rules_fired() | report.element_names()
@@ -101,11 +111,14 @@ def evaluate(linter: Linter, items: list[dict]) -> Evaluation:
             elif rule_id in gold:
                 score.fn += 1
                 score.false_negatives.append(name)
+        if item.get("unit") == "reply":
+            reply_present += len(gold & pitfalls)
+            reply_found += len(gold & pitfalls & predicted)
         if not gold:
             neutral += 1
             neutral_findings += bool(report.findings)
             neutral_anything += bool(predicted)
-    return Evaluation(scores, len(items), neutral, neutral_findings, neutral_anything)
+    return Evaluation(scores, len(items), neutral, neutral_findings, neutral_anything, reply_present, reply_found)
 
 
 def format_table(evaluation: Evaluation, title: str) -> str:
@@ -118,6 +131,11 @@ def format_table(evaluation: Evaluation, title: str) -> str:
         f"vals alarm op neutrale teksten: {evaluation.false_alarm_rate:.3f} "
         f"({evaluation.neutral_with_findings} van {evaluation.neutral}); items: {evaluation.items}"
     )
+    if evaluation.reply_pitfalls_present:
+        lines.append(
+            f"valkuilen in hele antwoorden gevonden: {evaluation.reply_pitfall_recall:.3f} "
+            f"({evaluation.reply_pitfalls_found} van {evaluation.reply_pitfalls_present})"
+        )
     return "\n".join(lines)
 
 
