@@ -249,7 +249,9 @@ class CompiledRules:
             explicit = set()
             if alignment is not None:
                 explicit = {start + offset for offset, slot in enumerate(alignment) if not free[slot]}
-            # Every clause the match touches, and the clause that governs the first one.
+            # The clause where the match starts and the clause that governs it count whole;
+            # later clauses only inside the match ("vervelend dat je bus niet reed" is no
+            # negated acknowledgement, "ik begrijp dat u niet boos bent" is).
             first, last = analysis.clause_of[start], analysis.clause_of[end - 1]
             clauses = list(range(first, last + 1))
             if analysis.clause_subordinate[first] and first > 0:
@@ -258,7 +260,7 @@ class CompiledRules:
             for number in clauses:
                 # at most len(explicit) + 1 steps per clause: linear time on any input
                 for i in negations.get(number, ()):
-                    if i not in explicit:
+                    if i not in explicit and (number <= first or i < end):
                         return f"ontkenning '{analysis.doc[i].text}'"
         return ""
 
