@@ -146,20 +146,27 @@ def _read_csv(path: Path, names: Fields) -> Iterator[Reply]:
 # --- linting -------------------------------------------------------------------
 
 _worker_linter = None
+_worker_options: dict = {}
 
 
-def _init_worker(model: str | None) -> None:
-    global _worker_linter
-    from .api import Linter
+def _init_worker(model: str | None, config_path: str | None = None) -> None:
+    """The linter of one audit process, built from lint-reply.toml like every other front end."""
+    global _worker_linter, _worker_options
+    from .api import linter_for
+    from .config import apply_overrides, find_config, load_config
 
-    _worker_linter = Linter(model)
+    config = load_config(find_config(config_path))
+    apply_overrides(config, model=model)
+    _worker_linter = linter_for(config)
+    _worker_options = {"select": config.select, "ignore": config.ignore, "min_words": config.min_words}
 
 
 def lint_batch(replies: list[Reply], linter=None, include_text: bool = False) -> list[dict]:
     """Records for findings.jsonl; uses `nlp.pipe` for the readable replies of the batch."""
+    options = _worker_options if linter is None else {}
     linter = linter or _worker_linter
     readable = [reply for reply in replies if reply.error is None]
-    reports = iter(linter.lint_many([r.text for r in readable], channels=[r.channel for r in readable]))
+    reports = iter(linter.lint_many([r.text for r in readable], channels=[r.channel for r in readable], **options))
     records = []
     for reply in replies:
         record = {"id": reply.id, "team": reply.team, "channel": reply.channel, "fields": reply.fields}
@@ -248,6 +255,7 @@ def run_audit(
     model: str | None = None,
     names: Fields = Fields(),
     progress: bool | None = None,
+    config_path: str | None = None,
 ) -> dict:
     """Lint every reply of the inputs into `out`; returns the summary."""
     out.mkdir(parents=True, exist_ok=True)
@@ -261,7 +269,7 @@ def run_audit(
     total = None if progress is False else sum(1 for _ in read_replies(inputs, names)) - len(skip)
     meter = Progress(total, sys.stderr.isatty() if progress is None else progress)
     with findings.open("a", encoding="utf-8") as handle:
-        for records in _records(replies, jobs, batch_size, include_text, model):
+        for records in _records(replies, jobs, batch_size, include_text, model, config_path):
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             handle.flush()
@@ -281,16 +289,17 @@ def _drop_partial_last_line(path: Path) -> None:
         path.write_bytes(data[: data.rfind(b"\n") + 1])
 
 
-def _records(replies: Iterator[Reply], jobs: int, batch_size: int, include_text: bool, model: str | None):
+def _records(replies: Iterator[Reply], jobs: int, batch_size: int, include_text: bool, model: str | None,
+             config_path: str | None = None):
     chunks = _chunks(replies, batch_size)
     if jobs <= 1:
-        _init_worker(model)
+        _init_worker(model, config_path)
         for chunk in chunks:
             yield lint_batch(chunk, include_text=include_text)
         return
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
+    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker, initargs=(model, config_path)) as pool:
         yield from pool.imap(_lint_chunk, ((chunk, include_text) for chunk in chunks))
 
 
@@ -356,14 +365,16 @@ def summarize(records: Iterable[dict], top: int = 10) -> dict:
 @click.option("--resume", is_flag=True, help="Ga verder waar een eerdere run stopte.")
 @click.option("--include-text", is_flag=True, help="Zet de volledige tekst van elk antwoord in findings.jsonl.")
 @click.option("--model", default=None, metavar="NAAM_OF_PAD")
+@click.option("--config", "config_path", default=None, metavar="BESTAND", help="lint-reply.toml (standaard: gezocht zoals door lint-reply).")
 @click.option("--text-field", default="text", show_default=True)
 @click.option("--id-field", default="id", show_default=True)
 @click.option("--team-field", default="team", show_default=True)
 @click.option("--channel-field", default="channel", show_default=True)
-def cli(inputs, out, jobs, batch_size, resume, include_text, model, text_field, id_field, team_field, channel_field):
+def cli(inputs, out, jobs, batch_size, resume, include_text, model, config_path, text_field, id_field, team_field,
+        channel_field):
     """Controleer veel antwoorden tegelijk en maak een overzicht per regel, team en kanaal."""
     names = Fields(text_field, id_field, team_field, channel_field)
-    summary = run_audit(list(inputs), out, jobs, batch_size, resume, include_text, model, names)
+    summary = run_audit(list(inputs), out, jobs, batch_size, resume, include_text, model, names, config_path=config_path)
     click.echo(
         f"{summary['replies']} antwoorden, {summary['bad_news']} met slecht nieuws, {summary['errors']} onleesbaar. "
         f"Resultaten in {out}/ (findings.jsonl, summary.json, report.html)."
