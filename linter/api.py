@@ -14,9 +14,8 @@ from .pipeline import PipelineInfo, load_pipeline
 from .mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
 from .reader import Source
 from .report import Position, Report, remap
-from .rules import RuleSet, load_rules
+from .rules import CHANNELS, RuleSet, load_rules
 
-CHANNELS = ("email", "chat")
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 

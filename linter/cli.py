@@ -12,14 +12,17 @@ import sys
 import click
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .api import CHANNELS, Linter, linter_for
 from .config import ConfigError, apply_overrides, check_rule_ids, find_config, load_config
-from .pipeline import PipelineError
+from .pipeline_info import PipelineError
 from .reader import InputError, read_source
 from .render import render_json, render_text
-from .rules import Rule, RuleError, builtin_rules_dir, did_you_mean
+from .rules import CHANNELS, Rule, RuleError, builtin_rules_dir, did_you_mean
+
+if TYPE_CHECKING:
+    from .api import Linter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -69,6 +72,7 @@ def _list_rules(linter: Linter) -> str:
 
 def _check_rules(directory: str, model: str | None) -> int:
     """`--check-rules DIR`: validate a rule pack and run its examples; 0 when all is well, else 1."""
+    from .api import Linter
     from .checking import check_rules, format_check
 
     path = Path(directory)
@@ -130,6 +134,8 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
             config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model,
             rule_dirs=[Path(d).resolve() for d in rule_dirs], min_words=min_words, max_size=max_size,
         )  # fmt: skip
+        from .api import linter_for  # loads spaCy: only now that a lint is needed
+
         linter = linter_for(config)
         check_rule_ids(config, set(linter.ruleset.by_id()))
     except (PipelineError, RuleError, ConfigError) as error:

@@ -16,7 +16,7 @@ from spacy.tokens import Span
 from . import register
 from .analysis import Analysis
 from .matching import Hit
-from .pipeline import PipelineInfo
+from .pipeline_info import PipelineInfo
 from .report import Element, Finding, HandleStatus, Position, Report
 from .rules import Rule, RuleSet
 

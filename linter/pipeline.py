@@ -25,6 +25,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .pipeline_info import PipelineError, PipelineInfo  # noqa: F401 - re-exported
+
 from .notation import fold
 
 PREFERRED_MODEL = "nl_core_news_sm"
@@ -34,22 +36,6 @@ MODEL_ENV = "LINT_REPLY_MODEL"
 # zijn) that are far more often another word; rules want the real forms.
 MIN_FORM_LENGTH = 2
 NOISE_FORMS = frozenset({"he", "hej", "ist", "z'n", "zn", "ge"})
-
-
-class PipelineError(RuntimeError):
-    """The requested pipeline cannot be loaded."""
-
-
-@dataclass(frozen=True)
-class PipelineInfo:
-    name: str
-    version: str
-    kind: str  # "trained" or "embedded"
-    has_parser: bool
-
-    def describe(self) -> str:
-        label = "getraind" if self.kind == "trained" else "ingebouwd, zonder model"
-        return f"{self.name} {self.version} ({label})"
 
 
 @functools.lru_cache(maxsize=1)
