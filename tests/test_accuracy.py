@@ -63,3 +63,27 @@ def test_other_parts_do_not_regress(pipeline: str, part: str, floor: float) -> N
     evaluation = scores(pipeline, part)
     below = [f"{name}: F1 {s.f1:.3f}" for name, s in evaluation.scores.items() if s.f1 < floor]
     assert not below, "\n" + format_table(evaluation, pipeline) + "\n" + "\n".join(below)
+
+
+# --- real replies -----------------------------------------------------------------
+# Floors measured on 29 November 2026 minus 0.05 (F1) or plus 0.03 (false alarms): a
+# regression guard, not the targets (README "Accuracy" gives the figures and the targets).
+REAL = CORPUS / "real"
+REAL_FLOORS = {
+    ('embedded', 'tuning'): {'f1': {'abrupt-closing': 0.76, 'alternative': 0.7, 'bad-news': 0.73, 'capitulation': 0.72, 'clear-refusal': 0.66, 'closing': 0.61, 'defensive-justification': 0.7, 'distancing': 0.28, 'emotion-acknowledgement': 0.71, 'missing-alternative': 0.7, 'missing-closing': 0.73, 'missing-emotion-acknowledgement': 0.72}, 'false_alarm': 0.11, 'reply_pitfalls': 0.57},
+    ('embedded', 'test'): {'f1': {'abrupt-closing': 0.39, 'alternative': 0.52, 'bad-news': 0.68, 'capitulation': 0.29, 'clear-refusal': 0.66, 'closing': 0.53, 'defensive-justification': 0.37, 'distancing': 0.0, 'emotion-acknowledgement': 0.63, 'missing-alternative': 0.63, 'missing-closing': 0.67, 'missing-emotion-acknowledgement': 0.67}, 'false_alarm': 0.18, 'reply_pitfalls': 0.33},
+    ('standin', 'tuning'): {'f1': {'abrupt-closing': 0.76, 'alternative': 0.69, 'bad-news': 0.73, 'capitulation': 0.72, 'clear-refusal': 0.67, 'closing': 0.61, 'defensive-justification': 0.7, 'distancing': 0.28, 'emotion-acknowledgement': 0.71, 'missing-alternative': 0.7, 'missing-closing': 0.73, 'missing-emotion-acknowledgement': 0.72}, 'false_alarm': 0.13, 'reply_pitfalls': 0.56},
+    ('standin', 'test'): {'f1': {'abrupt-closing': 0.39, 'alternative': 0.52, 'bad-news': 0.68, 'capitulation': 0.29, 'clear-refusal': 0.66, 'closing': 0.53, 'defensive-justification': 0.37, 'distancing': 0.0, 'emotion-acknowledgement': 0.63, 'missing-alternative': 0.63, 'missing-closing': 0.67, 'missing-emotion-acknowledgement': 0.67}, 'false_alarm': 0.19, 'reply_pitfalls': 0.33},
+}
+
+
+@pytest.mark.parametrize("part", ["tuning", "test"])
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_real_replies_do_not_regress(pipeline: str, part: str) -> None:
+    linter = get_linter(pipeline)
+    evaluation = evaluate(linter, load_corpus(REAL / f"{part}.jsonl"))
+    floor = REAL_FLOORS[(pipeline, part)]
+    below = [f"{name}: F1 {s.f1:.3f} < {floor['f1'][name]}" for name, s in evaluation.scores.items() if s.f1 < floor["f1"][name]]
+    assert not below, "\n" + format_table(evaluation, f"{pipeline} real/{part}") + "\n" + "\n".join(below)
+    assert evaluation.false_alarm_rate <= floor["false_alarm"]
+    assert evaluation.reply_pitfall_recall >= floor["reply_pitfalls"]
