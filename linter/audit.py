@@ -22,6 +22,8 @@ from typing import Iterable, Iterator
 
 import click
 
+from . import dutch_click
+
 from .mail import read_message
 from .reader import InputError, decode
 
@@ -357,7 +359,7 @@ def summarize(records: Iterable[dict], top: int = 10) -> dict:
     return summary
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[OPTIES]")
 @click.argument("inputs", nargs=-1, required=True, metavar="INVOER...")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Map voor de resultaten.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Aantal processen.")
@@ -382,6 +384,7 @@ def cli(inputs, out, jobs, batch_size, resume, include_text, model, config_path,
 
 
 def main(argv: list[str] | None = None) -> int:
+    dutch_click.install()
     try:
         cli.main(args=argv, prog_name="lint-reply-audit", standalone_mode=False)
     except click.ClickException as error:

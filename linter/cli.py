@@ -14,7 +14,7 @@ import click
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, dutch_click
 from .config import ConfigError, apply_overrides, check_rule_ids, find_config, load_config
 from .pipeline_info import PipelineError
 from .reader import InputError, read_source
@@ -94,7 +94,7 @@ def _check_rules(directory: str, model: str | None) -> int:
     return EXIT_OK if all(result.ok for result in results) else EXIT_FINDINGS
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[OPTIES]")
 @click.argument("files", nargs=-1, metavar="[BESTAND]...")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Uitvoer voor mensen (text) of programma's (json).")
@@ -184,6 +184,7 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command and turns every known failure into one line and exit 2."""
+    dutch_click.install()
     try:
         status = cli.main(args=argv, prog_name="lint-reply", standalone_mode=False)
     except click.exceptions.Exit as done:

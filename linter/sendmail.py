@@ -24,6 +24,8 @@ from pathlib import Path
 
 import click
 
+from . import dutch_click
+
 from .api import linter_for
 from .config import apply_overrides, find_config, load_config
 from .reader import Source
@@ -172,7 +174,7 @@ def keep(data: bytes, report_text: str, why: str) -> int:
     return EX_TEMPFAIL
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": False})
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": False}, options_metavar="[OPTIES]")
 @click.option("--mode", type=click.Choice(["confirm", "warn", "block"]), default="confirm", show_default=True,
               help="Bij bevindingen: vragen (confirm), waarschuwen en versturen (warn) of tegenhouden (block).")
 @click.option("--on-error", type=click.Choice(["send", "block"]), default="send", show_default=True,
@@ -274,6 +276,7 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
 
 
 def main(argv: list[str] | None = None) -> int:
+    dutch_click.install()
     try:
         status = cli.main(args=argv, prog_name="lint-reply-sendmail", standalone_mode=False)
     except click.ClickException as error:

@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, dutch_click
 from .api import CHANNELS, LONE_SURROGATE, Linter, linter_for
 from .config import Config, apply_overrides, find_config, load_config
 from .reader import Source
@@ -266,7 +266,7 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
     )
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[OPTIES]")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adres; standaard alleen deze computer.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @click.option("--model", default=None, metavar="NAAM_OF_PAD")
@@ -304,6 +304,7 @@ def cli(host, port, model, config_path, cors_origin, max_body, token, allow_host
 
 
 def main(argv: list[str] | None = None) -> int:
+    dutch_click.install()
     try:
         cli.main(args=argv, prog_name="lint-reply-serve", standalone_mode=False)
     except click.ClickException as error:
