@@ -148,6 +148,7 @@ def _finding(rule: Rule, analysis: Analysis, span: Span, position: Position) -> 
         column=column,
         end_line=end_line,
         end_column=end_column + 1,
+        title=rule.title,
     )
 
 

@@ -47,8 +47,15 @@ def _report(report: Report, style: _Style) -> str:
 
     position = Position(report.text)
     lines: list[str] = []
+    # One "waarom" and "beter" per rule per line: later matches of the same rule are listed with it.
+    groups: dict[tuple[str, int], list[Finding]] = {}
     for finding in report.findings:
-        lines.extend(_finding(report.path, finding, position, style))
+        groups.setdefault((finding.rule, finding.line), []).append(finding)
+    for group in groups.values():
+        lines.extend(_finding(report.path, group[0], position, style))
+        if len(group) > 1:
+            also = ", ".join(f"‘{_short(f.text, 40)}’ (kolom {f.column})" for f in group[1:])
+            lines.append(f"{' ' * 6}= {style('ook:', bold=True)} {also}")
         lines.append("")
     lines.extend(f"{style('Let op:', bold=True)} {note}" for note in report.notes)
     lines.extend(_checklist(report, style))
@@ -109,7 +116,9 @@ def _checklist(report: Report, style: _Style) -> list[str]:
         if handle.present:
             mark, detail = style("✓", fg="green"), f"regel {handle.element.line}: “{_short(handle.element.text)}”"
         elif handle.blocked_by is not None:
-            mark, detail = style("✗", fg="red"), f"ondermijnd door [{handle.blocked_by.rule}] op regel {handle.blocked_by.line}"
+            blocker = handle.blocked_by
+            title = f"‘{blocker.title}’ [{blocker.rule}]" if blocker.title else f"[{blocker.rule}]"
+            mark, detail = style("✗", fg="red"), f"ondermijnd door {title} op regel {blocker.line}"
         else:
             mark, detail = style("✗", fg="red"), "ontbreekt"
         lines.append(f"  {mark} {handle.number}. {handle.title} — {detail}")

@@ -46,6 +46,7 @@ class Finding:
     column: int
     end_line: int
     end_column: int
+    title: str = ""  # the rule's title, for prose ("ondermijnd door ...")
 
     def to_json(self) -> dict:
         return asdict(self)

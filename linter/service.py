@@ -47,9 +47,9 @@ def _page() -> str:
 def openapi_spec(max_body: int) -> dict:
     finding = {
         "type": "object",
-        "required": ["rule", "kind", "severity", "message", "why", "suggestions", "text", "start", "end", "line", "column", "end_line", "end_column"],
+        "required": ["rule", "title", "kind", "severity", "message", "why", "suggestions", "text", "start", "end", "line", "column", "end_line", "end_column"],
         "properties": {
-            "rule": {"type": "string"}, "kind": {"type": "string", "enum": ["pitfall", "missing"]},
+            "rule": {"type": "string"}, "title": {"type": "string"}, "kind": {"type": "string", "enum": ["pitfall", "missing"]},
             "severity": {"type": "string", "enum": ["info", "warning", "error"]}, "message": {"type": "string"},
             "why": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}},
             "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},

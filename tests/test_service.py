@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BAD = (ROOT / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8")
 GOOD = (ROOT / "examples" / "huurverhoging-goed.txt").read_text(encoding="utf-8")
 FINDING_KEYS = {
-    "rule", "kind", "severity", "message", "why", "suggestions", "text",
+    "rule", "title", "kind", "severity", "message", "why", "suggestions", "text",
     "start", "end", "line", "column", "end_line", "end_column",
 }  # fmt: skip
 ELEMENT_KEYS = {"name", "text", "start", "end", "line", "column"}
