@@ -47,10 +47,10 @@ def test_json_format_is_stable(capsys) -> None:
             "rule", "title", "kind", "severity", "message", "why", "suggestions", "text",
             "start", "end", "line", "column", "end_line", "end_column",
         }  # fmt: skip
-    assert [h["number"] for h in data["files"][0]["handles"]] == [1, 2, 3, 4]
         assert text[finding["start"] : finding["end"]] == finding["text"]
     for element in data["files"][1]["elements"]:
         assert set(element) == {"name", "text", "start", "end", "line", "column"}
+    assert [h["number"] for h in data["files"][0]["handles"]] == [1, 2, 3, 4]
 
 
 def test_fail_on_error_lets_warnings_pass(capsys) -> None:
