@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 import click
 
-from . import dutch_click
+from .frontend import run_command
 
 from .mail import read_message
 from .reader import InputError, decode
@@ -384,13 +384,4 @@ def cli(inputs, out, jobs, batch_size, resume, include_text, model, config_path,
 
 
 def main(argv: list[str] | None = None) -> int:
-    dutch_click.install()
-    try:
-        cli.main(args=argv, prog_name="lint-reply-audit", standalone_mode=False)
-    except click.ClickException as error:
-        click.echo(f"lint-reply-audit: fout: {error.format_message()}", err=True)
-        return 2
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("lint-reply-audit: afgebroken; ga later verder met --resume", err=True)
-        return 130
-    return 0
+    return run_command(cli, "lint-reply-audit", argv, interrupted_message="afgebroken; ga later verder met --resume")

@@ -19,7 +19,7 @@ import base64
 import binascii
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.parser import HeaderParser
 from html.parser import HTMLParser
 

@@ -17,7 +17,6 @@ import functools
 import json
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 import spacy

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from . import dutch_click
+from .frontend import run_command
 
 from .api import linter_for
 from .config import apply_overrides, find_config, load_config
@@ -276,16 +276,6 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
 
 
 def main(argv: list[str] | None = None) -> int:
-    dutch_click.install()
-    try:
-        status = cli.main(args=argv, prog_name="lint-reply-sendmail", standalone_mode=False)
-    except click.ClickException as error:
-        click.echo(f"lint-reply-sendmail: fout: {error.format_message()}", err=True)
-        return EX_USAGE
-    except click.exceptions.Abort:
-        return EX_TEMPFAIL
-    return status if isinstance(status, int) else 0
-
-
-def run() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+    # a usage error is sendmail's EX_USAGE; an interrupted prompt keeps the message (the client retries)
+    return run_command(cli, "lint-reply-sendmail", argv, usage_error=EX_USAGE, interrupted=EX_TEMPFAIL,
+                       interrupted_message="")

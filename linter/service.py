@@ -17,12 +17,11 @@ import json
 import logging
 import time
 from importlib import resources
-from pathlib import Path
-from typing import Any
 
 import click
 
-from . import __version__, dutch_click
+from . import __version__
+from .frontend import run_command
 from .api import CHANNELS, LONE_SURROGATE, Linter, linter_for
 from .config import Config, apply_overrides, find_config, load_config
 from .reader import Source
@@ -304,13 +303,8 @@ def cli(host, port, model, config_path, cors_origin, max_body, token, allow_host
 
 
 def main(argv: list[str] | None = None) -> int:
-    dutch_click.install()
     try:
-        cli.main(args=argv, prog_name="lint-reply-serve", standalone_mode=False)
-    except click.ClickException as error:
-        click.echo(f"lint-reply-serve: fout: {error.format_message()}", err=True)
-        return 2
-    except Exception as error:  # noqa: BLE001 - one line, no traceback
+        return run_command(cli, "lint-reply-serve", argv)
+    except Exception as error:  # noqa: BLE001 - a failure to start (port in use, ...) is one line, no traceback
         click.echo(f"lint-reply-serve: fout: {error}", err=True)
         return 2
-    return 0
