@@ -10,7 +10,7 @@ from typing import Iterable
 from .analysis import Analysis, analyse, analyse_doc
 from .judge import judge
 from .matching import CompiledRules
-from .pipeline import PipelineInfo, load_pipeline
+from .pipeline import load_pipeline
 from .mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
 from .reader import Source
 from .report import Position, Report, remap
@@ -164,6 +164,3 @@ def lint(text: str, channel: str = "email", model: str | None = None, **options)
     """Lint one reply with the default rules; the pipeline and rules load once per process."""
     return get_linter(model).lint(text, channel=channel, **options)
 
-
-def pipeline_info(model: str | None = None) -> PipelineInfo:
-    return load_pipeline(model)[1]

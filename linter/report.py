@@ -108,11 +108,6 @@ class Report:
     def element_names(self) -> set[str]:
         return {element.name for element in self.elements}
 
-    def worst_severity(self) -> str | None:
-        if not self.findings:
-            return None
-        return max((f.severity for f in self.findings), key=SEVERITY_ORDER.__getitem__)
-
     def fails(self, fail_on: str) -> bool:
         return any(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[fail_on] for f in self.findings)
 
