@@ -10,7 +10,9 @@ DIR/summary.json and DIR/report.html (one self-contained page).
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
 import mailbox
 import re
 import sys
@@ -24,6 +26,7 @@ import click
 
 from .frontend import run_command
 
+from .api import LONE_SURROGATE
 from .mail import read_message
 from .reader import InputError, decode
 
@@ -45,6 +48,7 @@ class Reply:
     team: str | None = None
     fields: dict = field(default_factory=dict)
     error: str | None = None
+    source: str = ""  # a stable hash of the input it came from: ids of two inputs never collide
 
 
 # --- reading -----------------------------------------------------------------
@@ -63,38 +67,56 @@ def _from_mail(reply_id: str, data: bytes) -> Reply:
     return Reply(reply_id, mail.new.text, fields={"subject": mail.subject} if mail.subject else {})
 
 
+MAX_FIELD = 5_000_000
+
+
+def _clean(value):
+    """A lone surrogate ("\\ud800" escaped in JSON) cannot be linted or written as UTF-8: replace it."""
+    return LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _from_record(reply_id: str, record: dict, names: Fields) -> Reply:
     text = record.get(names.text)
+    reply_id = _clean(reply_id)
     if not isinstance(text, str):
         return Reply(reply_id, error=f"geen tekst in veld '{names.text}'")
     channel = str(record.get(names.channel) or "email")
-    extra = {k: v for k, v in record.items() if k not in (names.text, names.id) and isinstance(v, (str, int, float, bool))}
-    return Reply(reply_id, text, channel if channel in ("email", "chat") else "email", record.get(names.team), extra)
+    extra = {_clean(k): _clean(v) for k, v in record.items()
+             if k not in (names.text, names.id) and isinstance(v, (str, int, float, bool))}  # fmt: skip
+    team = _clean(record.get(names.team))
+    return Reply(reply_id, _clean(text), channel if channel in ("email", "chat") else "email", team, extra)
 
 
 def read_replies(paths: Iterable[str], names: Fields = Fields()) -> Iterator[Reply]:
     """Every reply in the inputs, in a stable order; a reply that cannot be read carries an error."""
     for name in paths:
-        path = Path(name)
-        if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
-            box = mailbox.Maildir(str(path), factory=None, create=False)
-            for key in sorted(box.keys()):
-                yield _safe(f"{path.name}/{key}", lambda: _from_mail(f"{path.name}/{key}", box.get_bytes(key)))
-        elif path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in (".txt", ".eml") and p.is_file()):
-                yield _safe(str(file.relative_to(path)), lambda file=file: _from_file(file, str(file.relative_to(path))))
-        elif path.suffix.lower() == ".jsonl":
-            yield from _read_jsonl(path, names)
-        elif path.suffix.lower() == ".csv":
-            yield from _read_csv(path, names)
-        elif path.is_file() and _is_mbox(path):
-            box = mailbox.mbox(str(path), create=False)
-            for index, key in enumerate(box.keys()):
-                yield _safe(f"{path.name}#{index + 1}", lambda: _from_mail(f"{path.name}#{index + 1}", box.get_bytes(key)))
-        elif path.is_file():
-            yield _safe(path.name, lambda: _from_file(path, path.name))
-        else:
-            yield Reply(name, error="invoer niet gevonden")
+        source = hashlib.sha256(os.fsencode(os.path.abspath(name))).hexdigest()[:10]
+        for reply in _replies_of(name, names):
+            reply.source = source
+            yield reply
+
+
+def _replies_of(name: str, names: Fields) -> Iterator[Reply]:
+    path = Path(name)
+    if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
+        box = mailbox.Maildir(str(path), factory=None, create=False)
+        for key in sorted(box.keys()):
+            yield _safe(f"{path.name}/{key}", lambda: _from_mail(f"{path.name}/{key}", box.get_bytes(key)))
+    elif path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in (".txt", ".eml") and p.is_file()):
+            yield _safe(str(file.relative_to(path)), lambda file=file: _from_file(file, str(file.relative_to(path))))
+    elif path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl(path, names)
+    elif path.suffix.lower() == ".csv":
+        yield from _read_csv(path, names)
+    elif path.is_file() and _is_mbox(path):
+        box = mailbox.mbox(str(path), create=False)
+        for index, key in enumerate(box.keys()):
+            yield _safe(f"{path.name}#{index + 1}", lambda: _from_mail(f"{path.name}#{index + 1}", box.get_bytes(key)))
+    elif path.is_file():
+        yield _safe(path.name, lambda: _from_file(path, path.name))
+    else:
+        yield Reply(name, error="invoer niet gevonden")
 
 
 def _safe(reply_id: str, read) -> Reply:
@@ -128,6 +150,9 @@ def replies_from_jsonl(lines: Iterable[str], names: Fields = Fields(), prefix: s
         except json.JSONDecodeError as error:
             yield Reply(fallback, error=f"geen geldige JSON: {error.msg}")
             continue
+        except RecursionError:
+            yield Reply(fallback, error="de JSON is te diep genest")
+            continue
         if not isinstance(record, dict):
             yield Reply(fallback, error="regel is geen JSON-object")
             continue
@@ -140,8 +165,20 @@ def _read_jsonl(path: Path, names: Fields) -> Iterator[Reply]:
 
 
 def _read_csv(path: Path, names: Fields) -> Iterator[Reply]:
+    # A field may be as long as a whole reply may be (csv's own limit is 131,072 characters).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD))
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        for number, record in enumerate(csv.DictReader(handle), 2):
+        reader = csv.DictReader(handle)
+        number = 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # the rest of the file cannot be read as CSV: one error record
+                yield Reply(f"{path.name}:{number + 1}", error=f"ongeldige CSV: {error}")
+                return
+            number = reader.line_num
             yield _from_record(str(record.get(names.id) or f"{path.name}:{number}"), record, names)
 
 
@@ -171,7 +208,7 @@ def lint_batch(replies: list[Reply], linter=None, include_text: bool = False) ->
     reports = iter(linter.lint_many([r.text for r in readable], channels=[r.channel for r in readable], **options))
     records = []
     for reply in replies:
-        record = {"id": reply.id, "team": reply.team, "channel": reply.channel, "fields": reply.fields}
+        record = {"id": reply.id, "source": reply.source, "team": reply.team, "channel": reply.channel, "fields": reply.fields}
         if reply.error is not None:
             record.update(error=reply.error, bad_news=False, findings=[], elements=[])
         else:
@@ -234,17 +271,29 @@ class Progress:
             sys.stderr.write("\n")
 
 
-def done_ids(findings: Path) -> set[str]:
-    """Ids already in findings.jsonl (a half-written last line from an interruption is ignored)."""
-    ids: set[str] = set()
+def done_ids(findings: Path) -> set[tuple[str, str]]:
+    """(source, id) of the records already in findings.jsonl (a half-written last line is ignored).
+
+    The source (a hash of the input path) is part of the key: two inputs with the same file
+    name, or the same ids inside, never hide each other's replies on --resume."""
+    ids: set[tuple[str, str]] = set()
     if findings.is_file():
         with findings.open(encoding="utf-8") as handle:
             for line in handle:
                 try:
-                    ids.add(json.loads(line)["id"])
-                except (json.JSONDecodeError, KeyError, TypeError):
+                    record = json.loads(line)
+                    ids.add((str(record.get("source", "")), record["id"]))
+                except (json.JSONDecodeError, KeyError, TypeError, AttributeError, RecursionError):
                     continue
     return ids
+
+
+def _private_file(path: Path, mode: str = "w"):
+    """Open an output for writing, readable by its owner only (0600): it holds customer phrases."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "a" else os.O_TRUNC)
+    descriptor = os.open(path, flags, 0o600)
+    os.chmod(path, 0o600)
+    return os.fdopen(descriptor, mode, encoding="utf-8")
 
 
 def run_audit(
@@ -259,18 +308,19 @@ def run_audit(
     progress: bool | None = None,
     config_path: str | None = None,
 ) -> dict:
-    """Lint every reply of the inputs into `out`; returns the summary."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Lint every reply of the inputs into `out` (a 0700 folder of 0600 files); returns the summary."""
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(out, 0o700)
     findings = out / "findings.jsonl"
     skip = done_ids(findings) if resume else set()
     if not resume and findings.exists():
         findings.unlink()
     if resume and findings.exists():
         _drop_partial_last_line(findings)
-    replies = (reply for reply in read_replies(inputs, names) if reply.id not in skip)
+    replies = (reply for reply in read_replies(inputs, names) if (reply.source, reply.id) not in skip)
     total = None if progress is False else sum(1 for _ in read_replies(inputs, names)) - len(skip)
     meter = Progress(total, sys.stderr.isatty() if progress is None else progress)
-    with findings.open("a", encoding="utf-8") as handle:
+    with _private_file(findings, "a") as handle:
         for records in _records(replies, jobs, batch_size, include_text, model, config_path):
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -278,10 +328,12 @@ def run_audit(
             meter.advance(len(records))
     meter.finish()
     summary = summarize(_read_records(findings))
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    with _private_file(out / "summary.json") as handle:
+        handle.write(json.dumps(summary, ensure_ascii=False, indent=2))
     from .audit_report import render_html
 
-    (out / "report.html").write_text(render_html(summary), encoding="utf-8")
+    with _private_file(out / "report.html") as handle:
+        handle.write(render_html(summary))
     return summary
 
 
@@ -376,7 +428,10 @@ def cli(inputs, out, jobs, batch_size, resume, include_text, model, config_path,
         channel_field):
     """Controleer veel antwoorden tegelijk en maak een overzicht per regel, team en kanaal."""
     names = Fields(text_field, id_field, team_field, channel_field)
-    summary = run_audit(list(inputs), out, jobs, batch_size, resume, include_text, model, names, config_path=config_path)
+    try:
+        summary = run_audit(list(inputs), out, jobs, batch_size, resume, include_text, model, names, config_path=config_path)
+    except OSError as error:
+        raise click.ClickException(f"kan niet schrijven in {error.filename or out}: {error.strerror or error}") from None
     click.echo(
         f"{summary['replies']} antwoorden, {summary['bad_news']} met slecht nieuws, {summary['errors']} onleesbaar. "
         f"Resultaten in {out}/ (findings.jsonl, summary.json, report.html)."

@@ -91,3 +91,64 @@ def test_pack_escape_hatch_refuses_unbounded_patterns(tmp_path: Path, token: str
     with pytest.raises(RuleError) as caught:
         load_rules(packs=[pack])
     assert "rule.yaml:" in str(caught.value) and why in str(caught.value)
+
+
+def _audit(tmp_path: Path, *inputs: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from linter.audit import main; raise SystemExit(main())", *inputs,
+                           "--out", str(tmp_path / "out"), *extra], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "LINT_REPLY_MODEL": "embedded"})  # fmt: skip
+
+
+def test_audit_one_bad_record_is_one_error_record(tmp_path: Path) -> None:
+    import json
+
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text("\n".join([
+        json.dumps({"id": "a", "text": "Helaas kan dat niet."}),
+        '{"id": "deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"id": "surrogate", "text": "Hier valt niet over te discussi\\ud800ren."}',
+        json.dumps({"id": "b", "text": "Einde discussie."}),
+    ]) + "\n")
+    table = tmp_path / "replies.csv"
+    table.write_text("id,text\nc1,Helaas kan dat niet.\nc2," + "x" * 200_000 + "\n")
+    result = _audit(tmp_path, str(replies), str(table), extra=("--include-text",))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["a", "replies.jsonl:2", "surrogate", "b", "c1", "c2"]
+    assert records[1]["error"] and records[2]["error"] is None and records[5]["error"] is None
+
+
+def test_audit_resume_keeps_replies_of_two_inputs_with_the_same_name(tmp_path: Path) -> None:
+    import json
+
+    for folder in ("team-a", "team-b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "replies.jsonl").write_text(
+            "".join(json.dumps({"id": str(i), "text": "Helaas kan dat niet."}) + "\n" for i in range(5)))
+    inputs = (str(tmp_path / "team-a" / "replies.jsonl"), str(tmp_path / "team-b" / "replies.jsonl"))
+    assert _audit(tmp_path, *inputs).returncode == 0
+    findings = tmp_path / "out" / "findings.jsonl"
+    lines = findings.read_text().splitlines()
+    findings.write_text("\n".join(lines[:3]) + "\n")  # interrupted after 3 of 10
+    assert _audit(tmp_path, *inputs, extra=("--resume",)).returncode == 0
+    records = [json.loads(line) for line in findings.read_text().splitlines()]
+    assert len(records) == 10 and len({(r["source"], r["id"]) for r in records}) == 10
+
+
+def test_audit_outputs_are_private_and_an_unwritable_out_is_one_line(tmp_path: Path) -> None:
+    import stat
+
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text('{"id": "a", "text": "Helaas kan dat niet."}\n')
+    assert _audit(tmp_path, str(replies)).returncode == 0
+    out = tmp_path / "out"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    for name in ("findings.jsonl", "summary.json", "report.html"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the output folder should be")
+    result = subprocess.run([sys.executable, "-c", "from linter.audit import main; raise SystemExit(main())", str(replies),
+                             "--out", str(blocked / "out")], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "LINT_REPLY_MODEL": "embedded"})  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "kan niet schrijven" in result.stderr
