@@ -108,6 +108,8 @@ def openapi_spec(max_body: int) -> dict:
 
 
 DEFAULT_TIME_LIMIT = 20.0  # seconds per request, waiting in the queue included
+DEFAULT_MAX_QUEUE = 16  # requests that may wait for the linter; more get 503 at once
+BODY_TIMEOUT = 10.0  # seconds to receive a request body
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 
@@ -123,7 +125,7 @@ def host_allowed(host_header: str, allowed: tuple[str, ...]) -> bool:
 
 def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int = DEFAULT_MAX_BODY,
                allowed_hosts: tuple[str, ...] = LOCAL_HOSTS, config: Config | None = None, token: str | None = None,
-               time_limit: float = DEFAULT_TIME_LIMIT):
+               time_limit: float = DEFAULT_TIME_LIMIT, max_queue: int = DEFAULT_MAX_QUEUE):
     """The ASGI app (Starlette) around one loaded Linter.
 
     `config` (select, ignore, min-words, channel from lint-reply.toml) applies to every
@@ -139,6 +141,7 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
     from starlette.routing import Route
 
     lock = asyncio.Lock()
+    waiting = [0]  # requests waiting for the lock
 
     async def body_json(request: Request) -> dict:
         # Only JSON: a cross-origin "simple" request (text/plain, form) cannot reach the linter
@@ -149,10 +152,14 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
         if length and length.isdigit() and int(length) > max_body:
             raise ApiError(413, f"het verzoek is groter dan {max_body} bytes")
         body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_body:
-                raise ApiError(413, f"het verzoek is groter dan {max_body} bytes")
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):  # a client that trickles its body is cut off
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > max_body:
+                        raise ApiError(413, f"het verzoek is groter dan {max_body} bytes")
+        except TimeoutError:
+            raise ApiError(408, f"de body kwam niet binnen {BODY_TIMEOUT:g} seconden binnen") from None
         try:
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
@@ -176,11 +183,20 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
         # A lone surrogate cannot be written back as UTF-8; the same length keeps positions.
         return LONE_SURROGATE.sub("\ufffd", value), channel
 
-    async def run_lint(work) -> JSONResponse:
+    async def run_lint(request: Request, work) -> JSONResponse:
+        # A bounded queue: when too many requests wait, say so at once instead of piling them up.
+        if waiting[0] >= max_queue:
+            raise ApiError(503, "de dienst is bezet; probeer het zo opnieuw")
+        waiting[0] += 1
+        queued = True
         try:
             # Waiting for the lock counts too: every request is answered within `time_limit`.
             async with asyncio.timeout(time_limit):
                 async with lock:  # one lint at a time, off the event loop
+                    waiting[0] -= 1
+                    queued = False
+                    if await request.is_disconnected():  # the client left while queued: skip the work
+                        raise ApiError(499, "de client is weg")
                     report = await run_in_threadpool(work)
         except TimeoutError:
             raise ApiError(503, f"het controleren duurde langer dan {time_limit:g} seconden; probeer het later opnieuw") from None
@@ -189,18 +205,21 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
         except Exception as error:  # noqa: BLE001 - a bug must not stop the service
             log.error("fout in de linter: %s", type(error).__name__)
             raise ApiError(500, "interne fout in de linter") from None
+        finally:
+            if queued:
+                waiting[0] -= 1
         document = reports_to_json([report], linter.pipeline)
         return JSONResponse(document)
 
     async def lint_text(request: Request) -> Response:
         text, channel = field(await body_json(request), "text", {"text", "channel"})
-        return await run_lint(lambda: linter.lint(text, channel=channel, **options))
+        return await run_lint(request, lambda: linter.lint(text, channel=channel, **options))
 
     async def lint_message(request: Request) -> Response:
         message, channel = field(await body_json(request), "message", {"message", "channel"})
         data = message.encode("utf-8", errors="surrogatepass")
         source = Source(path="<bericht>", text=message, encoding="utf-8", kind="email", data=data)
-        return await run_lint(lambda: linter.lint_source(source, channel=channel, **options))
+        return await run_lint(request, lambda: linter.lint_source(source, channel=channel, **options))
 
     async def rules(request: Request) -> Response:
         return JSONResponse({"rules": [

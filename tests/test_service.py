@@ -360,3 +360,10 @@ def test_a_request_over_the_time_limit_is_503(shared_linter) -> None:
     with TestClient(create_app(shared_linter, time_limit=0.1), base_url="http://localhost") as limited:
         response = limited.post("/v1/lint", json={"text": "Helaas kan dat niet. " * 20_000})
     assert response.status_code == 503 and "seconden" in response.json()["error"]
+
+
+def test_a_full_queue_is_503_at_once(shared_linter) -> None:
+    """With no room to wait, a request is refused at once instead of piling up behind the others."""
+    with TestClient(create_app(shared_linter, max_queue=0), base_url="http://localhost") as full:
+        response = full.post("/v1/lint", json={"text": "Helaas kan dat niet."})
+    assert response.status_code == 503 and "bezet" in response.json()["error"]
