@@ -167,3 +167,21 @@ def test_a_lint_over_the_time_budget_follows_on_error(tmp_path: Path, on_error: 
         assert delivered == data
     else:
         assert delivered is None and [c.read_bytes() for c in recovered(tmp_path)] == [data]
+
+
+@pytest.mark.parametrize("shape", ["abbreviations", "quoted-printable"])
+def test_hostile_shapes_pass_well_within_the_budget(tmp_path: Path, shape: str) -> None:
+    """Once quadratic (a 100 KB "u. u. u." held the hook 215 s; a few MB of quoted-printable for
+    minutes): with a generous budget and --on-error block, the message must still be delivered."""
+    import quopri
+
+    if shape == "abbreviations":
+        data = message("u. " * 40_000)
+    else:
+        body = quopri.encodestring(("Helaas kan dat niet, omdat u te laat was. " * 50_000).encode()).decode()
+        data = (
+            "From: a@example.nl\nTo: b@example.com\nSubject: x\nMIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" + body
+        ).encode()
+    status, delivered, err = run_hook(tmp_path, data, "--mode", "warn", "--on-error", "block", "--time-budget", "120")
+    assert status == 0 and delivered == data, err
