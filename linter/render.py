@@ -65,8 +65,11 @@ def _report(report: Report, style: _Style) -> str:
 
 def _finding(path: str, finding: Finding, position, style: _Style) -> list[str]:
     colour = SEVERITY_COLOUR[finding.severity]
+    where = f"{path}:{finding.line}:{finding.column}:"
+    if finding.text_line:  # an e-mail: the line the writer sees in the editor, the file position for tools
+        where = f"regel {finding.text_line} van uw tekst ({path}:{finding.line}:{finding.column}):"
     head = (
-        f"{style(f'{path}:{finding.line}:{finding.column}:', bold=True)} "
+        f"{style(where, bold=True)} "
         f"{style(SEVERITY_LABEL[finding.severity], fg=colour, bold=True)} "
         f"{style(f'[{finding.rule}]', fg=colour)} {finding.message}"
     )

@@ -47,9 +47,12 @@ class Finding:
     end_line: int
     end_column: int
     title: str = ""  # the rule's title, for prose ("ondermijnd door ...")
+    text_line: int = 0  # in an e-mail: the line within the writer's new text (line/column count the file)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        del data["text_line"]  # tools get file positions; the line the writer sees is for the text report
+        return data
 
 
 @dataclass
@@ -144,6 +147,7 @@ def remap(report: Report, raw_text: str, starts: list[int], ends: list[int]) -> 
         return starts[start], max(starts[start] + 1, ends[last])
 
     for finding in report.findings:
+        finding.text_line = finding.line
         finding.start, finding.end = span(finding.start, finding.end)
         finding.line, finding.column = position.at(finding.start)
         finding.end_line, finding.end_column = position.at(finding.end - 1)

@@ -125,3 +125,21 @@ def test_html_file_is_read_as_text(tmp_path: Path) -> None:
     raw = page.read_text(encoding="utf-8")
     assert raw[abrupt.start :].startswith("valt niet over")
     assert not re.search(r"belachelijk", " ".join(f.text for f in report.findings))
+
+
+def test_mail_findings_name_the_line_the_writer_sees(tmp_path) -> None:
+    """In an e-mail the report counts lines of the new text (the file line follows for tools)."""
+    from linter.cli import main
+
+    message = tmp_path / "reply.eml"
+    message.write_text(
+        "From: a@example.nl\nTo: b@example.com\nSubject: Re: huur\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n\nBeste meneer Bos,\n\nHier valt niet over te discussiëren.\n\n"
+        "Met vriendelijke groet,\nAnna\n", encoding="utf-8")  # fmt: skip
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["--model", "embedded", "--no-color", str(message)])
+    assert f"regel 3 van uw tekst ({message}:9:6):" in out.getvalue()  # "valt niet over te ..."
