@@ -7,6 +7,7 @@ Exit status: 0 no finding reaches --fail-on; 1 one does; 2 usage, input or rule 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 
 import click
@@ -176,7 +177,9 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
     else:
         colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
         config_used = str(config.path) if config.path else None
-        click.echo(render_text(reports, linter.pipeline, colour=colour, config=config_used), nl=False, color=colour)
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        click.echo(render_text(reports, linter.pipeline, colour=colour, config=config_used, width=width), nl=False,
+                   color=colour)
     if failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(report.fails(config.fail_on) for report in reports) else EXIT_OK

@@ -31,9 +31,11 @@ def render_json(reports: list[Report], pipeline: PipelineInfo) -> str:
     return json.dumps(reports_to_json(reports, pipeline), ensure_ascii=False, indent=2)
 
 
-def render_text(reports: list[Report], pipeline: PipelineInfo, colour: bool = False, config: str | None = None) -> str:
+def render_text(reports: list[Report], pipeline: PipelineInfo, colour: bool = False, config: str | None = None,
+                width: int | None = None) -> str:
+    """The report for people; `width` (a terminal's) wraps the explanations at word boundaries."""
     style = _Style(colour)
-    blocks = [_report(report, style) for report in reports]
+    blocks = [_report(report, style, width) for report in reports]
     total = sum(len(report.findings) for report in reports)
     used = f" Configuratie: {config}." if config else ""
     tail = style(f"Gecontroleerd met {pipeline.describe()}.{used}", dim=True)
@@ -42,7 +44,7 @@ def render_text(reports: list[Report], pipeline: PipelineInfo, colour: bool = Fa
     return "\n\n".join(blocks + [tail]) + "\n"
 
 
-def _report(report: Report, style: _Style) -> str:
+def _report(report: Report, style: _Style, width: int | None = None) -> str:
     from .report import Position
 
     position = Position(report.text)
@@ -52,7 +54,7 @@ def _report(report: Report, style: _Style) -> str:
     for finding in report.findings:
         groups.setdefault((finding.rule, finding.line), []).append(finding)
     for group in groups.values():
-        lines.extend(_finding(report.path, group[0], position, style))
+        lines.extend(_finding(report.path, group[0], position, style, width))
         if len(group) > 1:
             also = ", ".join(f"‘{_short(f.text, 40)}’ (kolom {f.column})" for f in group[1:])
             lines.append(f"{' ' * 6}= {style('ook:', bold=True)} {also}")
@@ -63,7 +65,18 @@ def _report(report: Report, style: _Style) -> str:
     return "\n".join(lines)
 
 
-def _finding(path: str, finding: Finding, position, style: _Style) -> list[str]:
+def _wrapped(label: str, text: str, pad: str, width: int | None) -> list[str]:
+    """ "= waarom: ..." as one line, or wrapped to `width` with the continuation under the text."""
+    first = f"{pad}= {label} "
+    if not width or len(first) + len(text) <= width:
+        return [first + text]
+    import textwrap
+
+    indent = " " * (len(pad) + 2 + len(label) + 1)
+    return textwrap.wrap(text, width=max(40, width), initial_indent=first, subsequent_indent=indent, break_long_words=False)
+
+
+def _finding(path: str, finding: Finding, position, style: _Style, wrap: int | None = None) -> list[str]:
     colour = SEVERITY_COLOUR[finding.severity]
     where = f"{path}:{finding.line}:{finding.column}:"
     if finding.text_line:  # an e-mail: the line the writer sees in the editor, the file position for tools
@@ -80,9 +93,9 @@ def _finding(path: str, finding: Finding, position, style: _Style) -> list[str]:
     pad = " " * (len(gutter) - 2)
     underline = pad + "| " + " " * start + "^" * max(1, width)
     lines = [head, style(gutter, dim=True) + excerpt, style(underline, fg=colour)]
-    lines.append(f"{pad}= {style('waarom:', bold=True)} {finding.why}")
+    lines.extend(_wrapped(style("waarom:", bold=True), finding.why, pad, wrap))
     if finding.suggestions:
-        lines.append(f"{pad}= {style('beter:', bold=True)} {finding.suggestions[0]}")
+        lines.extend(_wrapped(style("beter:", bold=True), finding.suggestions[0], pad, wrap))
     return lines
 
 

@@ -163,3 +163,18 @@ def test_one_missing_file_does_not_hide_the_others(tmp_path, capsys) -> None:
     assert status == 2
     assert "huurverhoging-goed.txt" in out and "huurverhoging-slecht.txt" in out
     assert err.strip().splitlines() == [f"lint-reply: fout: {tmp_path / 'missing.txt'}: bestand niet gevonden"]
+
+
+def test_explanations_wrap_at_word_boundaries_to_the_terminal_width() -> None:
+    from pathlib import Path
+
+    from linter.api import Linter
+    from linter.render import render_text
+
+    linter = Linter("embedded")
+    draft = (Path(__file__).resolve().parent.parent / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8")
+    out = render_text([linter.lint(draft, path="x.txt")], linter.pipeline, width=72)
+    why = [line for line in out.splitlines() if line.lstrip().startswith(("= waarom:", "= beter:"))]
+    assert why and all(len(line) <= 72 for line in why)
+    words = set(linter.lint(draft).findings[0].why.split())
+    assert words <= set(out.split())  # no word is cut
