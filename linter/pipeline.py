@@ -187,15 +187,26 @@ def make_normalizer(nlp: Language, name: str):
     return normalize
 
 
-@functools.lru_cache(maxsize=4096)
-def _is_glued_word(text: str) -> bool:
-    """ "u." or "dat.": an ordinary word that a tokenizer exception glued to a full stop."""
-    stem = text[:-1]
-    if not text.endswith(".") or not stem.isalpha():
-        return False
+@functools.lru_cache(maxsize=1)
+def _glued_words() -> frozenset[str]:
+    """Tokenizer exceptions that are ordinary words glued to a full stop ("u.", "dat.", "app."), lower case.
+
+    spaCy's Dutch exceptions keep ~1,500 legal abbreviations whole; the ones whose stem is a
+    word simplemma knows are split again. The set depends only on the spaCy and simplemma
+    versions, so it is cached on disk: simplemma's dictionary is then not loaded at run time."""
+    from importlib.metadata import version
+
+    name = "glued-words-" + "-".join(version(package) for package in ("spacy", "simplemma"))
+    cached = read_cache(name)
+    if isinstance(cached, list) and all(isinstance(word, str) for word in cached):
+        return frozenset(cached)
     import simplemma
 
-    return stem.lower() == "u" or (len(stem) > 1 and simplemma.is_known(stem.lower(), lang="nl"))
+    rules = spacy.blank("nl").tokenizer.rules
+    words = sorted({key.lower() for key in rules if key.endswith(".") and key[:-1].isalpha()
+                    and (key[:-1].lower() == "u" or (len(key) > 2 and simplemma.is_known(key[:-1].lower(), lang="nl")))})  # fmt: skip
+    write_cache(name, words)
+    return frozenset(words)
 
 
 @Language.component("lint_reply_split_stops")
@@ -208,12 +219,13 @@ def split_full_stops(doc: Doc) -> Doc:
     The component runs first, on a bare tokenization, so it builds a new Doc in one
     pass (the retokenizer's splits cost O(n) each: quadratic on "u. u. u. ...").
     """
-    if not any(len(token.text) > 1 and _is_glued_word(token.text) for token in doc):
+    glued = _glued_words()
+    if not any(token.text.endswith(".") and token.text.lower() in glued for token in doc):
         return doc
     words: list[str] = []
     spaces: list[bool] = []
     for token in doc:
-        if len(token.text) > 1 and _is_glued_word(token.text):
+        if token.text.endswith(".") and token.text.lower() in glued:
             words += [token.text[:-1], "."]
             spaces += [False, bool(token.whitespace_)]
         else:
