@@ -480,9 +480,12 @@ def load_rules(
     if words:
         for name, entries in words.items():
             _extend_list(ruleset, name, entries, "configuratie [words]", None)
+    ids = ruleset.by_id()
     for rule_id, level in (severity or {}).items():
-        if rule_id in ruleset.by_id():
-            ruleset.by_id()[rule_id].severity = level
+        # every front end builds its linter here: an unknown id is an error in all of them, not only the CLI
+        if rule_id not in ids:
+            raise RuleError("configuratie [severity]", None, f"onbekende regel '{rule_id}'{did_you_mean(rule_id, set(ids))}")
+        ids[rule_id].severity = level
     _check_references(ruleset)
     return ruleset
 

@@ -198,3 +198,13 @@ def test_rule_page_covers_every_rule() -> None:
 
     for rule in load_rules().rules:
         assert f"### `{rule.id}`" in page
+
+
+def test_an_unknown_rule_under_severity_stops_every_front_end(tmp_path: Path) -> None:
+    """Not only the CLI: the hook, service and audit build their linter through load_rules too."""
+    import pytest
+
+    from linter.rules import RuleError, load_rules
+
+    with pytest.raises(RuleError, match="onbekende regel 'capitulatoin'; bedoelt u 'capitulation'"):
+        load_rules(severity={"capitulatoin": "error"})
