@@ -18,7 +18,7 @@ from .analysis import Analysis
 from .matching import Hit
 from .pipeline_info import PipelineInfo
 from .report import Element, Finding, HandleStatus, Position, Report
-from .rules import Rule, RuleSet
+from .rules import REPLY_CHECK_NAMES, Rule, RuleSet
 
 BAD_NEWS = "bad-news"
 EMOTION = "emotion-acknowledgement"
@@ -199,3 +199,4 @@ def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str) -
 REPLY_CHECKS: dict[str, Callable[[Analysis, dict[str, list[Hit]], str], Span | None]] = {
     "bare-refusal": bare_refusal,
 }
+assert set(REPLY_CHECKS) == set(REPLY_CHECK_NAMES), "every named reply check needs an implementation"

@@ -21,6 +21,9 @@ SEVERITIES = ("info", "warning", "error")
 SCOPES = ("overlap", "clause", "sentence", "reply")
 CHANNELS = ("email", "chat")
 GUARDS = ("negation", "quotes", "frame", "condition", "question")
+# Whole-reply checks a rule can name; judge.REPLY_CHECKS implements each (kept apart so that
+# reading rules does not import the judge: no import cycle, and no spaCy for --help).
+REPLY_CHECK_NAMES = ("bare-refusal",)
 GUARDS_ON = ("negation", "quotes", "frame")  # on unless a rule switches them off; the others are opt-in
 MIN_EXAMPLES = 8
 MAX_YAML_NODES = 50_000  # bounds alias expansion ("billion laughs")
@@ -169,7 +172,7 @@ class Rule:
     requires: str = ""  # missing rules: the element that makes them apply (bad-news)
     element: str = ""  # missing rules: the element whose absence they report
     position: str = "anywhere"  # missing rules: where the element must be ("after": after the bad news)
-    reply_checks: list[str] = field(default_factory=list)  # named whole-reply checks (judge.REPLY_CHECKS)
+    reply_checks: list[str] = field(default_factory=list)  # named whole-reply checks (REPLY_CHECK_NAMES)
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
     handle: int = 0
     examples_flag: list[str] = field(default_factory=list)
@@ -358,11 +361,9 @@ def parse_rule(path: Path, data: Any) -> Rule:
     rule.not_with = check.texts("not_with")
     rule.implies = check.texts("implies")
     rule.reply_checks = check.texts("reply_checks")
-    from .judge import REPLY_CHECKS  # late: judge imports this module
-
     for name in rule.reply_checks:
-        if name not in REPLY_CHECKS:
-            raise check.fail("reply_checks", f"onbekende controle '{name}'; bekend: {', '.join(REPLY_CHECKS)}")
+        if name not in REPLY_CHECK_NAMES:
+            raise check.fail("reply_checks", f"onbekende controle '{name}'; bekend: {', '.join(REPLY_CHECK_NAMES)}")
     rule.channels = check.texts("channels") or list(CHANNELS)
     for channel in rule.channels:
         if channel not in CHANNELS:
