@@ -156,3 +156,56 @@ def remap(report: Report, raw_text: str, starts: list[int], ends: list[int]) -> 
         element.start, element.end = span(element.start, element.end)
         element.line, element.column = position.at(element.start)
     report.text = raw_text
+
+
+# --- the JSON schema of a report, derived from the dataclasses above ----------------
+
+_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number"}
+
+
+def _schema_of(cls, skip: tuple[str, ...] = (), extra: dict | None = None) -> dict:
+    """A JSON schema for a dataclass's `to_json` output: one property per serialised field."""
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    properties: dict = {}
+    for item in dataclasses.fields(cls):
+        if item.name in skip:
+            continue
+        kind = hints[item.name]
+        origin = typing.get_origin(kind)
+        if origin is list:
+            properties[item.name] = {"type": "array", "items": {"type": _JSON_TYPES[typing.get_args(kind)[0]]}}
+        elif kind in _JSON_TYPES:
+            properties[item.name] = {"type": _JSON_TYPES[kind]}
+    properties.update(extra or {})
+    return {"type": "object", "required": sorted(properties), "properties": properties}
+
+
+def report_schema() -> dict:
+    """The schema every front end's JSON report follows (CLI, service, audit); /openapi.json uses it."""
+    element = _schema_of(Element, skip=("praise", "handle"))
+    finding = _schema_of(Finding, skip=("text_line",))
+    handle = {
+        "type": "object", "required": ["number", "title", "present", "blocked_by", "element"],
+        "properties": {"number": {"type": "integer"}, "title": {"type": "string"}, "present": {"type": "boolean"},
+                       "blocked_by": {"type": "string", "nullable": True}, "element": {**element, "nullable": True}},
+    }  # fmt: skip
+    file = {
+        "type": "object", "required": ["path", "channel", "bad_news", "findings", "elements", "notes", "handles"],
+        "properties": {
+            "path": {"type": "string"}, "channel": {"type": "string"}, "bad_news": {"type": "boolean"},
+            "findings": {"type": "array", "items": finding}, "elements": {"type": "array", "items": element},
+            "notes": {"type": "array", "items": {"type": "string"}}, "handles": {"type": "array", "items": handle},
+        },
+    }  # fmt: skip
+    return {
+        "type": "object", "required": ["version", "pipeline", "files"],
+        "properties": {
+            "version": {"type": "integer", "enum": [JSON_VERSION]},
+            "pipeline": {"type": "object", "required": ["name", "version"],
+                         "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
+            "files": {"type": "array", "items": file},
+        },
+    }  # fmt: skip

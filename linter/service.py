@@ -25,7 +25,7 @@ from .frontend import run_command
 from .api import CHANNELS, LONE_SURROGATE, Linter, linter_for
 from .config import Config, apply_overrides, find_config, load_config
 from .reader import Source
-from .report import reports_to_json
+from .report import report_schema, reports_to_json
 
 DEFAULT_PORT = 8765
 DEFAULT_MAX_BODY = 1_000_000
@@ -44,40 +44,7 @@ def _page() -> str:
 
 
 def openapi_spec(max_body: int) -> dict:
-    finding = {
-        "type": "object",
-        "required": ["rule", "title", "kind", "severity", "message", "why", "suggestions", "text", "start", "end", "line", "column", "end_line", "end_column"],
-        "properties": {
-            "rule": {"type": "string"}, "title": {"type": "string"}, "kind": {"type": "string", "enum": ["pitfall", "missing"]},
-            "severity": {"type": "string", "enum": ["info", "warning", "error"]}, "message": {"type": "string"},
-            "why": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}},
-            "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},
-            "line": {"type": "integer"}, "column": {"type": "integer"},
-            "end_line": {"type": "integer"}, "end_column": {"type": "integer"},
-        },
-    }  # fmt: skip
-    element = {
-        "type": "object",
-        "required": ["name", "text", "start", "end", "line", "column"],
-        "properties": {k: {"type": "string" if k in ("name", "text") else "integer"} for k in ("name", "text", "start", "end", "line", "column")},
-    }
-    report = {
-        "type": "object",
-        "required": ["version", "pipeline", "files"],
-        "properties": {
-            "version": {"type": "integer", "enum": [1]},
-            "pipeline": {"type": "object", "required": ["name", "version"],
-                         "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
-            "files": {"type": "array", "items": {
-                "type": "object", "required": ["path", "channel", "bad_news", "findings", "elements", "notes"],
-                "properties": {
-                    "path": {"type": "string"}, "channel": {"type": "string"}, "bad_news": {"type": "boolean"},
-                    "findings": {"type": "array", "items": finding}, "elements": {"type": "array", "items": element},
-                    "notes": {"type": "array", "items": {"type": "string"}},
-                    "handles": {"type": "array", "items": {"type": "object"}},
-                }}},
-        },
-    }  # fmt: skip
+    report = report_schema()  # derived from the report's own dataclasses, shared with the CLI and the audit
     error = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
     errors = {
         str(code): {"description": text, "content": {"application/json": {"schema": error}}}

@@ -367,3 +367,31 @@ def test_a_full_queue_is_503_at_once(shared_linter) -> None:
     with TestClient(create_app(shared_linter, max_queue=0), base_url="http://localhost") as full:
         response = full.post("/v1/lint", json={"text": "Helaas kan dat niet."})
     assert response.status_code == 503 and "bezet" in response.json()["error"]
+
+
+def _json_schema(node):
+    """OpenAPI 3.0's `nullable` as plain JSON Schema (for jsonschema)."""
+    if isinstance(node, dict):
+        node = {key: _json_schema(value) for key, value in node.items()}
+        if node.pop("nullable", False):
+            return {"anyOf": [node, {"type": "null"}]}
+        return node
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    return node
+
+
+def test_cli_and_service_json_validate_against_the_derived_schema(client, tmp_path, capsys) -> None:
+    """/openapi.json's report schema is derived from the report dataclasses and both outputs follow it."""
+    jsonschema = require("jsonschema")
+    from linter.cli import main
+    from linter.report import report_schema
+
+    schema = _json_schema(report_schema())
+    assert client.get("/openapi.json").json()["paths"]["/v1/lint"]["post"]["responses"]["200"]["content"][
+        "application/json"]["schema"] == report_schema()
+    draft = tmp_path / "draft.txt"
+    draft.write_text(BAD, encoding="utf-8")
+    main(["--model", "embedded", "--format", "json", str(draft)])
+    jsonschema.validate(json.loads(capsys.readouterr().out), schema)
+    jsonschema.validate(client.post("/v1/lint", json={"text": BAD}).json(), schema)
