@@ -43,7 +43,7 @@ GREETING = re.compile(
     re.IGNORECASE,
 )
 SIGN_OFF = re.compile(
-    r"^\s*(met\s+)?((vriendelijke|hartelijke|beste|warme|zonnige|collegiale)\s+)?(groet(en|jes)?|gr\.?)\b"
+    r"^\s*(met\s+)?((vriendelijke|hartelijke|beste|warme|zonnige|collegiale|\w+e)\s+)?(groet(en|jes)?|gr\.?)\b"
     r"|^\s*(m\.?v\.?g\.?|hoogachtend|kind regards|best regards|regards|doei|fijne dag)\b"
     r"|^-- ?$",
     re.IGNORECASE,
