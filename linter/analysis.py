@@ -36,6 +36,8 @@ VERB_FIRST = frozenset(
     "zouden hadden mochten konden moesten wilden".split()
 )
 SUBJECTS = frozenset("u je jij het er dat dit jullie uw jouw ik we wij hij zij ze".split())
+# "als u ...", "als de huur ...": a condition; "als ontvanger", "als corporatie": a role
+CONDITION_AFTER_ALS = SUBJECTS | {"de", "een"}
 CLAUSE_PUNCT = frozenset(",;:()[]\"\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014-/")
 
 GREETING = re.compile(
@@ -187,8 +189,7 @@ def _conditions_and_questions(doc: Doc, clause_of: list[int]) -> tuple[list[bool
             previous = doc[token.i - 1] if token.i > sent.start else None
             opens_sentence_part = previous is None or previous.is_punct or previous.is_space
             following = doc[token.i + 1] if token.i + 1 < sent.end else None
-            # "als u ...", "als de huur ...": a condition; "als ontvanger", "als corporatie": a role
-            as_role = token.norm_ == "als" and (following is None or following.norm_ not in SUBJECTS | {"de", "een", "uw", "je"})
+            as_role = token.norm_ == "als" and (following is None or following.norm_ not in CONDITION_AFTER_ALS)
             if token.norm_ in CONDITION_OPENERS and opens_sentence_part and not as_role:
                 clause = clause_of[token.i]
                 i = token.i
