@@ -54,7 +54,11 @@ def judge(
             continue
         if rule.kind == "pitfall":
             for hit in hits.get(rule.id, []):
-                findings.append(_finding(rule, analysis, doc[hit.start : hit.end], position))
+                finding = _finding(rule, analysis, doc[hit.start : hit.end], position)
+                if hit.cues:
+                    # no phrase pattern matched: say which words made the learned cues speak
+                    finding.message += f" Herkend aan woorden als {', '.join(repr(w) for w in hit.cues)}."
+                findings.append(finding)
             for check in rule.reply_checks:
                 span = REPLY_CHECKS[check](analysis, hits, channel)
                 if span is not None and not any(f.rule == rule.id and f.start <= span.start_char < f.end for f in findings):

@@ -22,17 +22,22 @@ from spacy.schemas import validate_token_pattern
 
 from . import notation
 from .analysis import CONDITION_OPENERS, Analysis
+from .cues import features
 from .pipeline import lemma_forms, read_cache, write_cache
 from .rules import SCOPES, Pattern, Rule, RuleError, RuleSet
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A guarded match of one rule: tokens [start, end) of the Doc."""
+    """A guarded match of one rule: tokens [start, end) of the Doc.
+
+    `cues` is set for a hit of the learned cues: the words that weighed most.
+    """
 
     rule: str
     start: int
     end: int
+    cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,9 @@ class CompiledRules:
                     candidates.setdefault(key.rule, []).append((start, end))
         for (rule_id, index), starts in pile_hits.items():
             candidates.setdefault(rule_id, []).extend(self._piles(self.rules[rule_id], index, starts, analysis))
+        learned = self._learned(analysis, candidates)
+        for rule_id, (span, _) in learned.items():
+            candidates.setdefault(rule_id, []).append(span)
         hits: dict[str, list[tuple[int, int]]] = {}
         for rule_id, spans in candidates.items():
             index = _Vetoes(vetoes.get(rule_id, ()), analysis)
@@ -230,7 +238,35 @@ class CompiledRules:
                 if trace is not None:
                     trace.append(f"{rule_id}: vervalt in zinnen met {', '.join(self.rules[rule_id].not_with)}")
                 hits[rule_id] = [span for span in hits[rule_id] if analysis.sentence_of[span[0]] not in blocked]
-        return {rule_id: _dedupe(rule_id, spans) for rule_id, spans in hits.items() if spans}
+        result = {rule_id: _dedupe(rule_id, spans) for rule_id, spans in hits.items() if spans}
+        for rule_id, (span, words) in learned.items():
+            result[rule_id] = [Hit(h.rule, h.start, h.end, words) if (h.start, h.end) == span else h for h in result.get(rule_id, [])]
+        return result
+
+    def _learned(self, analysis: Analysis, candidates: dict[str, list[tuple[int, int]]]) -> dict[str, tuple[tuple[int, int], tuple[str, ...]]]:
+        """Per rule with learned cues and no pattern hit: the sentence the cues point at, and the cue words.
+
+        The whole body text is scored (as the model was trained); the hit goes to the body
+        sentence that scores highest on its own. Quoted words are the customer's, not scored.
+        """
+        cues = self.ruleset.cues
+        wanted = [r.id for r in self.ruleset.rules if r.learned_cues and r.id in cues.models and not candidates.get(r.id)]
+        if not wanted:
+            return {}
+        sentences = [
+            (sentence, [t.text for t in sentence if not analysis.frame[t.i] and not analysis.quoted[t.i]])
+            for sentence in analysis.body_sentences
+        ]
+        if not sentences:
+            return {}
+        whole = features([word for _, tokens in sentences for word in tokens])
+        found = {}
+        for rule_id in wanted:
+            if not cues.fires(rule_id, whole):
+                continue
+            best = max(sentences, key=lambda pair: cues.probability(rule_id, features(pair[1])))[0]
+            found[rule_id] = ((best.start, best.end), tuple(cues.strongest(rule_id, whole)))
+        return found
 
     @staticmethod
     def _guard_veto(rule: Rule, analysis: Analysis, start: int, end: int, alignment, free) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from . import notation
+from .cues import Cues
 
 KINDS = ("pitfall", "missing", "element")
 SEVERITIES = ("info", "warning", "error")
@@ -173,6 +174,7 @@ class Rule:
     element: str = ""  # missing rules: the element whose absence they report
     position: str = "anywhere"  # missing rules: where the element must be ("after": after the bad news)
     reply_checks: list[str] = field(default_factory=list)  # named whole-reply checks (REPLY_CHECK_NAMES)
+    learned_cues: bool = False  # also fires on the learned cue model in learned/cues.json
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
     handle: int = 0
     examples_flag: list[str] = field(default_factory=list)
@@ -186,6 +188,7 @@ class RuleSet:
     list_paths: dict[str, str]
     disabled: set[str] = field(default_factory=set)  # switched off by a pack: computed, not reported
     packs: dict[str, str] = field(default_factory=dict)  # pack name -> directory
+    cues: Cues = field(default_factory=Cues.empty)  # learned cue models of the built-in rules
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
@@ -199,7 +202,7 @@ class RuleSet:
 _FIELDS = {
     "id", "kind", "severity", "title", "why", "message", "praise", "suggestions", "patterns",
     "dependency_patterns", "unless", "piles", "guards", "not_with", "implies", "requires",
-    "element", "position", "reply_checks", "channels", "handle", "examples", "frames",
+    "element", "position", "reply_checks", "channels", "handle", "examples", "frames", "learned_cues",
 }  # fmt: skip
 FRAME_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -364,6 +367,10 @@ def parse_rule(path: Path, data: Any) -> Rule:
     for name in rule.reply_checks:
         if name not in REPLY_CHECK_NAMES:
             raise check.fail("reply_checks", f"onbekende controle '{name}'; bekend: {', '.join(REPLY_CHECK_NAMES)}")
+    learned = check.data.get("learned_cues", False)
+    if not isinstance(learned, bool):
+        raise check.fail("learned_cues", "'learned_cues' is true of false")
+    rule.learned_cues = learned
     rule.channels = check.texts("channels") or list(CHANNELS)
     for channel in rule.channels:
         if channel not in CHANNELS:
@@ -476,6 +483,7 @@ def load_rules(
     for directory in directories or [builtin_rules_dir()]:
         _read_directory(directory, rules, lists, list_paths)
     ruleset = RuleSet(rules, lists, list_paths)
+    ruleset.cues = _read_cues(directories or [builtin_rules_dir()])
     for pack in packs:
         load_pack(Path(pack), ruleset)
     if words:
@@ -489,6 +497,18 @@ def load_rules(
         ids[rule_id].severity = level
     _check_references(ruleset)
     return ruleset
+
+
+def _read_cues(directories: list[Path]) -> Cues:
+    """The learned cue models that sit beside the base rules (`learned/cues.json`), if any."""
+    for directory in directories:
+        path = Path(directory) / CUES_FILE
+        if path.is_file():
+            try:
+                return Cues.load(path)
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise RuleError(path, None, f"het bestand met geleerde signalen is onleesbaar ({error})") from None
+    return Cues.empty()
 
 
 def _inside(path: Path, directory: Path) -> Path:
@@ -524,6 +544,7 @@ def _read_directory(directory: Path, rules: list[Rule], lists: dict, list_paths:
 
 
 PACK_FILE = "pack.yaml"
+CUES_FILE = "learned/cues.json"
 PACK_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
