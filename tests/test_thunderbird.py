@@ -14,7 +14,7 @@ The add-on is installed from a copy of its folder in which only the two
 SETTINGS the test chooses are changed: `baseUrl` (the service's free port) and
 `failOn` (the mode). The manifest and all other files are the real ones.
 
-What is checked: in blocking mode a reply with a pitfall is not sent (the SMTP
+What is checked: in blocking mode a reply with a pitfall (plain text or HTML) is not sent (the SMTP
 server receives nothing, Thunderbird reports the send as aborted by
 onBeforeSend) and the add-on's notification with the findings is on screen (a
 Thunderbird alert window; the system notification backend is switched off so
@@ -224,14 +224,14 @@ return Boolean(extension && extension.backgroundState == "running");
 """
 
 OPEN_REPLY = MAIL_SERVICES + """
-const [identityKey] = arguments;
+const [identityKey, html] = arguments;
 const identity = MailServices.accounts.getIdentity(identityKey);
 const server = MailServices.accounts.getServersForIdentity(identity)[0];
 const inbox = server.rootMsgFolder.getChildNamed("Inbox");
 const [header] = [...inbox.messages];
 MailServices.compose.OpenComposeWindow(
   null, header, inbox.getUriForMsg(header), Ci.nsIMsgCompType.ReplyToSender,
-  Ci.nsIMsgCompFormat.PlainText, identity, null, null);
+  html ? Ci.nsIMsgCompFormat.HTML : Ci.nsIMsgCompFormat.PlainText, identity, null, null);
 return true;
 """
 
@@ -371,12 +371,12 @@ class MailClient:
         self.installed.append(ADDON_ID)
         self.marionette.wait_for(WAIT_BACKGROUND, ADDON_ID, timeout=STEP_TIMEOUT, what="the add-on's background page")
 
-    def write_reply(self, text: str) -> None:
-        """Reply to the customer's message and write `text` above the quote."""
-        self.marionette.script(OPEN_REPLY, self.identity)
+    def write_reply(self, text: str, html: bool = False) -> None:
+        """Reply to the customer's message (in plain text or HTML) and write `text` above the quote."""
+        self.marionette.script(OPEN_REPLY, self.identity, html)
         self.marionette.wait_for(COMPOSE_READY, QUOTED, timeout=STEP_TIMEOUT, what="the compose window with the quote")
         body = self.marionette.script(WRITE_REPLY, text)
-        assert body.startswith(text.split("\n")[0]) and "> " + QUOTED in body, body
+        assert body.lstrip().startswith(text.split("\n")[0]) and "> " + QUOTED in body, body
 
     def press_send(self) -> str | None:
         """Press Send; returns Thunderbird's error when the send was aborted, else None."""
@@ -421,6 +421,13 @@ def wait_received(received: list[bytes], count: int = 1) -> email.message.EmailM
     return email.message_from_bytes(received[count - 1], policy=email.policy.default)
 
 
+def body_text(message: email.message.EmailMessage) -> str:
+    """The text of a sent message: its plain-text part, else its HTML part."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    assert part is not None, message
+    return part.get_content()
+
+
 def dead_url() -> str:
     """A loopback address where nothing listens."""
     with socket.socket() as probe:
@@ -431,10 +438,11 @@ def dead_url() -> str:
 # Tests ---------------------------------------------------------------------------------
 
 
-def test_blocking_mode_holds_back_a_reply_with_a_pitfall(mail, smtp_sink, service) -> None:
+@pytest.mark.parametrize("html", [False, True], ids=["plain-text", "html"])
+def test_blocking_mode_holds_back_a_reply_with_a_pitfall(mail, smtp_sink, service, html) -> None:
     received = smtp_sink[1]
     mail.install_addon(service.url, "warning")
-    mail.write_reply(CAPITULATING)
+    mail.write_reply(CAPITULATING, html=html)
 
     error = mail.press_send()
     assert error is not None and "onBeforeSend" in error, (error, mail.alerts())
@@ -452,8 +460,8 @@ def test_blocking_mode_holds_back_a_reply_with_a_pitfall(mail, smtp_sink, servic
     message = wait_received(received)
     assert message["To"] == "Jan de Vries <jan@example.com>"
     assert message["Subject"] == "Re: Mijn aanvraag"
-    body = message.get_content()
-    assert "Ik geef u groot gelijk." in body and "> " + QUOTED in body, body
+    body = body_text(message)
+    assert "Ik geef u groot gelijk." in body and QUOTED in body, body
     mail.marionette.wait_for(NO_COMPOSE_WINDOW, timeout=STEP_TIMEOUT, what="the compose window to close")
 
 
@@ -467,7 +475,7 @@ def test_reply_is_sent_when_the_mode_lets_it_go(mail, smtp_sink, service, fail_o
     mail.write_reply(text)
     assert mail.press_send() is None
     message = wait_received(smtp_sink[1])
-    assert text.split("\n")[0] in message.get_content()
+    assert text.split("\n")[0] in body_text(message)
     assert mail.alerts() == []
 
 
@@ -476,6 +484,6 @@ def test_reply_is_sent_unchecked_with_a_notice_when_the_service_is_down(mail, sm
     mail.write_reply(CAPITULATING)
     assert mail.press_send() is None
     message = wait_received(smtp_sink[1])
-    assert "Ik geef u groot gelijk." in message.get_content()
+    assert "Ik geef u groot gelijk." in body_text(message)
     alert = mail.wait_alert()
     assert "niet bereikbaar" in alert["text"] and "zonder controle verzonden" in alert["text"], alert
