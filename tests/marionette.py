@@ -78,9 +78,9 @@ class Marionette:
                 raise TimeoutError(f"Thunderbird: {what} not reached within {timeout:.0f}s")
             time.sleep(0.2)
 
-    def install_addon(self, path: str) -> str:
-        """Install a temporary add-on from an unpacked folder; returns its id."""
-        return self.command("Addon:Install", {"path": path, "temporary": True})["value"]
+    def install_addon(self, path: str, temporary: bool = False) -> str:
+        """Install an add-on from an .xpi file (or, temporary, from an unpacked folder); returns its id."""
+        return self.command("Addon:Install", {"path": path, "temporary": temporary})["value"]
 
     def uninstall_addon(self, addon_id: str) -> None:
         self.command("Addon:Uninstall", {"id": addon_id})

@@ -4,13 +4,15 @@ Debian's `thunderbird` runs with --headless (compose and alert windows work
 without an X server, so no Xvfb) and a throwaway profile, and is driven over
 Marionette (tests/marionette.py, with chrome privileges): the test creates an
 account whose outgoing server is an SMTP server started here on 127.0.0.1
-(aiosmtpd), installs the add-on as a temporary add-on, puts a customer's
+(aiosmtpd), installs the add-on as the README says (the folder's contents
+zipped into lint-reply.xpi, unsigned, installed from file, with Thunderbird's
+default settings for add-ons), puts a customer's
 message in a local folder, opens a reply to it, writes the reply above the
 quote (the editor's insertText, as a paste would; no key events) and presses
 Send (the compose window's Send button). lint-reply-serve's app runs in a
 thread on a free loopback port.
 
-The add-on is installed from a copy of its folder in which only the two
+The .xpi is made from a copy of the add-on's folder in which only the two
 SETTINGS the test chooses are changed: `baseUrl` (the service's free port) and
 `failOn` (the mode). The manifest and all other files are the real ones.
 
@@ -39,6 +41,7 @@ import signal
 import socket
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -91,8 +94,6 @@ PREFS = {
     "extensions.update.enabled": False,
     "extensions.getAddons.cache.enabled": False,
     "extensions.blocklist.enabled": False,
-    "extensions.autoDisableScopes": 0,
-    "xpinstall.signatures.required": False,
     "services.settings.server": "data:,#remote-settings-off",
     "network.captive-portal-service.enabled": False,
     "network.connectivity-service.enabled": False,
@@ -367,7 +368,12 @@ class MailClient:
             assert source.count(old) == 1, f"SETTINGS in background.js no longer has {old!r}"
             source = source.replace(old, new)
         background.write_text(source, encoding="utf-8")
-        assert self.marionette.install_addon(str(folder)) == ADDON_ID
+        # As the README says: the folder's contents zipped into lint-reply.xpi, installed from file.
+        xpi = self.folder / "lint-reply.xpi"
+        with zipfile.ZipFile(xpi, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted(folder.iterdir()):
+                archive.write(file, file.name)
+        assert self.marionette.install_addon(str(xpi)) == ADDON_ID
         self.installed.append(ADDON_ID)
         self.marionette.wait_for(WAIT_BACKGROUND, ADDON_ID, timeout=STEP_TIMEOUT, what="the add-on's background page")
 
