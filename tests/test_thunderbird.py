@@ -2,28 +2,28 @@
 
 Debian's `thunderbird` runs with --headless (compose and alert windows work
 without an X server, so no Xvfb) and a throwaway profile, and is driven over
-Marionette (tests/marionette.py, with chrome privileges): the test creates an
+Marionette (tests/marionette.py, with chrome privileges). The test creates an
 account whose outgoing server is an SMTP server started here on 127.0.0.1
-(aiosmtpd), installs the add-on as the README says (the folder's contents
+(aiosmtpd); installs the add-on as the README says (the folder's contents
 zipped into lint-reply.xpi, unsigned, installed from file, with Thunderbird's
-default settings for add-ons), puts a customer's
-message in a local folder, opens a reply to it, writes the reply above the
-quote (the editor's insertText, as a paste would; no key events) and presses
-Send (the compose window's Send button). lint-reply-serve's app runs in a
-thread on a free loopback port.
+default settings for add-ons); puts a customer's message in a local folder;
+opens a reply to it; writes the reply above the quote (the editor's
+insertText, as a paste would; no key events); and presses Send (the compose
+window's Send button). lint-reply-serve's app runs in a thread on a free
+loopback port.
 
 The .xpi is made from a copy of the add-on's folder in which only the two
 SETTINGS the test chooses are changed: `baseUrl` (the service's free port) and
 `failOn` (the mode). The manifest and all other files are the real ones.
 
-What is checked: in blocking mode a reply with a pitfall (plain text or HTML) is not sent (the SMTP
-server receives nothing, Thunderbird reports the send as aborted by
-onBeforeSend) and the add-on's notification with the findings is on screen (a
-Thunderbird alert window; the system notification backend is switched off so
-that the alert is Thunderbird's own window); a second Send on the unchanged
-text sends it. With failOn "never", or with a reply without findings, the
-message is sent at once and no notification appears. With the service down,
-the reply is sent unchecked and a notification says so.
+What is checked: in blocking mode a reply with a pitfall (plain text or HTML)
+is not sent (the SMTP server receives nothing, Thunderbird reports the send as
+aborted by onBeforeSend) and the add-on's notification with the findings is on
+screen (a Thunderbird alert window; the system notification backend is
+switched off so that the alert is Thunderbird's own window); a second Send on
+the unchanged text sends it. With failOn "never", or with a reply without
+findings, the message is sent at once and no notification appears. With the
+service down, the reply is sent unchecked and a notification says so.
 
 Skipped with the reason when Thunderbird is not installed, unless
 LINT_REPLY_REQUIRE_THUNDERBIRD=1 (as in CI, when .ci/run could install it):
