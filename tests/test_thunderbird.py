@@ -33,6 +33,7 @@ then it fails.
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 import json
 import os
@@ -148,6 +149,7 @@ class Thunderbird:
             start_new_session=True,  # its own process group, so teardown can end it and all its children
         )  # fmt: skip
         self.marionette: Marionette | None = None
+        self.identity = ""  # the key of the identity the test replies with
 
     def connect(self) -> Marionette:
         port_file = self.profile / "MarionetteActivePort"
