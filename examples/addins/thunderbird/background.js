@@ -13,7 +13,7 @@
 import { DEFAULT_BASE_URL, formatMessage, lintMessage, messageFromDraft, shouldBlock } from "./lintclient.js";
 
 export const SETTINGS = {
-  baseUrl: DEFAULT_BASE_URL, // also change the host permission in manifest.json
+  baseUrl: DEFAULT_BASE_URL, // on another host than 127.0.0.1, also change the host permission in manifest.json
   failOn: "warning", // "info", "warning", "error" or "never"
   timeoutMs: 8000,
   blockWhenUnavailable: false,
