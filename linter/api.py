@@ -108,7 +108,7 @@ class Linter:
 
     def lint_mail(self, raw: str, mail: MailText, **options) -> Report:
         """Lint the new text of a message; positions point into `raw`, the file as it is on disk."""
-        signals = customer_signals(mail.history, self.upset_words)
+        signals = customer_signals(mail.history, self.upset_words, self.threat_words)
         reason = ""
         notes = []
         if signals:
@@ -132,6 +132,11 @@ class Linter:
     def upset_words(self):
         """Finds the words of `rules/lists/customer-upset.yaml` in a text (built on first use)."""
         return self.compiled.list_finder("customer-upset", self.nlp)
+
+    @functools.cached_property
+    def threat_words(self):
+        """Finds the words of `rules/lists/customer-threat.yaml` (which upset words are threats)."""
+        return self.compiled.list_finder("customer-threat", self.nlp)
 
 
 @functools.lru_cache(maxsize=8)

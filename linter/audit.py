@@ -30,7 +30,6 @@ from .api import LONE_SURROGATE
 from .mail import read_message
 from .reader import InputError, decode
 
-HANDLES = ("emotion-acknowledgement", "clear-refusal", "alternative", "closing")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(\+?\d[\d \-]{7,}\d)(?!\w)")
 
@@ -369,36 +368,46 @@ def _read_records(path: Path) -> Iterator[dict]:
 # --- summary -------------------------------------------------------------------
 
 
-def _group_summary(records: list[dict]) -> dict:
+def _group_summary(records: list[dict], handles: list[str]) -> dict:
     ok = [r for r in records if not r.get("error")]
     bad_news = [r for r in ok if r.get("bad_news")]
     rules: Counter = Counter()
     for record in ok:
         rules.update({f["rule"] for f in record["findings"]})
-    handles = {}
-    for name in HANDLES:
+    shares = {}
+    for name in handles:
         with_handle = sum(1 for r in bad_news if any(e["name"] == name for e in r["elements"]))
-        handles[name] = round(with_handle / len(bad_news), 4) if bad_news else None
+        shares[name] = round(with_handle / len(bad_news), 4) if bad_news else None
     return {
         "replies": len(records),
         "errors": len(records) - len(ok),
         "bad_news": len(bad_news),
         "rules": dict(sorted(rules.items())),
-        "handles_in_bad_news": handles,
+        "handles_in_bad_news": shares,
     }
 
 
 def summarize(records: Iterable[dict], top: int = 10) -> dict:
-    """Counts per rule, share of bad-news replies with each handle; per team and channel when known."""
+    """Counts per rule, share of bad-news replies with each handle; per team and channel when known.
+
+    Which elements show the handles, their titles and which rules are pitfalls come from the
+    built-in rule set, and are written into the summary for the report page.
+    """
+    from .rules import load_rules
+
+    ruleset = load_rules()
+    handles = [rule.id for rule in ruleset.handle_elements()]
     records = sorted(records, key=lambda r: r["id"])
-    summary = _group_summary(records)
+    summary = _group_summary(records, handles)
+    summary["handle_titles"] = {rule.id: f"{rule.handle}. {rule.title}" for rule in ruleset.handle_elements()}
+    summary["pitfall_rules"] = ruleset.pitfalls()
     for key, title in (("team", "teams"), ("channel", "channels")):
         groups: dict[str, list[dict]] = defaultdict(list)
         for record in records:
             if record.get(key):
                 groups[str(record[key])].append(record)
         if groups:
-            summary[title] = {name: _group_summary(group) for name, group in sorted(groups.items())}
+            summary[title] = {name: _group_summary(group, handles) for name, group in sorted(groups.items())}
     phrases: dict[str, Counter] = defaultdict(Counter)
     for record in records:
         for finding in record.get("findings", []):

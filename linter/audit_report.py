@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from html import escape
 
-HANDLE_TITLES = {
-    "emotion-acknowledgement": "1. Gevoel benoemen",
-    "clear-refusal": "2. Besluit helder en kort",
-    "alternative": "3. Zeggen wat wél kan",
-    "closing": "4. Afronden",
-}
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:60rem;color:#1a1a1a;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}
@@ -42,7 +36,9 @@ def render_html(summary: dict) -> str:
     rules = summary.get("rules", {})
     rule_rows = [(rule, count, str(count)) for rule, count in sorted(rules.items(), key=lambda x: -x[1])]
     handles = summary.get("handles_in_bad_news", {})
-    handle_rows = [(HANDLE_TITLES[name], value or 0.0, _percent(value)) for name, value in handles.items()]
+    titles = summary.get("handle_titles", {})  # from the rule set (see audit.summarize)
+    pitfall_rules = set(summary.get("pitfall_rules", ()))
+    handle_rows = [(titles.get(name, name), value or 0.0, _percent(value)) for name, value in handles.items()]
     out = [
         "<!DOCTYPE html>",
         '<html lang="nl"><head><meta charset="utf-8">',
@@ -61,15 +57,15 @@ def render_html(summary: dict) -> str:
     teams = summary.get("teams")
     if teams:
         out += ["<h2>Per team</h2>", "<table><thead><tr><th>team</th><th class=num>antwoorden</th>"]
-        out += [f"<th class=num>{escape(title)}</th>" for title in HANDLE_TITLES.values()]
+        out += [f"<th class=num>{escape(titles.get(name, name))}</th>" for name in handles]
         out += ["</tr></thead><tbody>"]
         for name, group in teams.items():
-            cells = "".join(f"<td class=num>{_percent(group['handles_in_bad_news'][h])}</td>" for h in HANDLE_TITLES)
+            cells = "".join(f"<td class=num>{_percent(group['handles_in_bad_news'][h])}</td>" for h in handles)
             out.append(f"<tr><td>{escape(name)}</td><td class=num>{group['replies']}</td>{cells}</tr>")
         out += ["</tbody></table>"]
         pitfall_rows = []
         for name, group in teams.items():
-            pitfalls = sum(count for rule, count in group["rules"].items() if not rule.startswith("missing-"))
+            pitfalls = sum(count for rule, count in group["rules"].items() if rule in pitfall_rules)
             share = pitfalls / group["replies"] if group["replies"] else 0.0
             pitfall_rows.append((name, share, f"{pitfalls} valkuilen op {group['replies']}"))
         out += ["<p>Valkuilen per antwoord, per team.</p>", _bars(pitfall_rows, max([r[1] for r in pitfall_rows], default=0))]

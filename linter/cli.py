@@ -100,7 +100,7 @@ def _check_rules(directory: str, model: str | None) -> int:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Uitvoer voor mensen (text) of programma's (json).")
 @click.option("--channel", type=click.Choice(CHANNELS), default=None,
-              help="E-mail (standaard) of chat; in chat is een korte reactie normaal en geldt missing-closing niet.")
+              help="E-mail (standaard) of chat; in chat is een korte reactie normaal en wordt een ontbrekende afronding niet gemeld.")
 @click.option("--model", metavar="NAAM_OF_PAD", default=None,
               help="spaCy-pijplijn (naam of pad); 'embedded' voor de ingebouwde. Ook: LINT_REPLY_MODEL.")
 @click.option("--select", multiple=True, metavar="REGEL", help="Alleen deze regel(s) rapporteren (herhaalbaar).")
@@ -109,7 +109,7 @@ def _check_rules(directory: str, model: str | None) -> int:
               help="Exitcode 1 vanaf deze ernst (standaard: warning).")
 @click.option("--rule-dir", "rule_dirs", multiple=True, metavar="MAP", help="Extra regelpakket (herhaalbaar).")
 @click.option("--min-words", type=click.IntRange(min=0), default=None,
-              help="Pas vanaf zoveel woorden kijken de missing-regels (standaard 0).")
+              help="Pas vanaf zoveel woorden meldt lint-reply ontbrekende handvatten (standaard 0).")
 @click.option("--max-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
               help="Grootste invoer in bytes (standaard 5000000).")
 @click.option("--config", "config_path", metavar="BESTAND", default=None,

@@ -20,10 +20,6 @@ from .pipeline_info import PipelineInfo
 from .report import Element, Finding, HandleStatus, Position, Report
 from .rules import REPLY_CHECK_NAMES, Rule, RuleSet
 
-BAD_NEWS = "bad-news"
-EMOTION = "emotion-acknowledgement"
-
-
 def judge(
     analysis: Analysis,
     hits: dict[str, list[Hit]],
@@ -60,13 +56,13 @@ def judge(
                     finding.message += f" Herkend aan woorden als {', '.join(repr(w) for w in hit.cues)}."
                 findings.append(finding)
             for check in rule.reply_checks:
-                span = REPLY_CHECKS[check](analysis, hits, channel)
+                span = REPLY_CHECKS[check](analysis, hits, channel, ruleset)
                 if span is not None and not any(f.rule == rule.id and f.start <= span.start_char < f.end for f in findings):
                     findings.append(_finding(rule, analysis, span, position))
         elif rule.kind == "missing" and analysis.body_word_count >= min_words:
             required = hits.get(rule.requires, [])
             # An upset customer deserves acknowledgement even when the reply brings no bad news.
-            because_upset = not required and customer_upset and rule.element == EMOTION
+            because_upset = not required and customer_upset and rule.when_customer_upset
             if not required and not because_upset:
                 continue
             wanted = hits.get(rule.element, [])
@@ -77,7 +73,7 @@ def judge(
             sentences = [analysis.sentence_span(analysis.sentence_of[required[0].start])] if required else analysis.body_sentences[:1]
             if sentences:
                 finding = _finding(rule, analysis, _trim(sentences[0], analysis), position)
-                if customer_upset and rule.element == EMOTION:
+                if customer_upset and rule.when_customer_upset:
                     finding.message += f" {customer_upset}"
                 findings.append(finding)
     findings.sort(key=lambda f: (f.start, f.rule))
@@ -85,7 +81,7 @@ def judge(
         text=analysis.text,
         channel=channel,
         pipeline=pipeline,
-        bad_news=BAD_NEWS in present,
+        bad_news=ruleset.trigger in present,
         findings=findings,
         elements=elements,
         handles=_checklist(ruleset, elements, findings),
@@ -180,27 +176,31 @@ def _element(rule: Rule, analysis: Analysis, hit: Hit, position: Position) -> El
 # --- whole-reply checks a rule can name in `reply_checks` ------------------
 
 
-def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str) -> Span | None:
+def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str, ruleset: RuleSet) -> Span | None:
     """A complete e-mail (greeting or sign-off present) whose body is the bad news and nothing else:
     one sentence, or the decision and its ground in two.
 
-    In chat a one-line answer is normal, so this check is for e-mail only.
+    In chat a one-line answer is normal, so this check is for e-mail only. The handles that
+    make a reply more than a bare "no" are the handle elements that are not themselves the
+    decision (an element that implies bad news, such as a clear refusal, is the decision).
     """
+    bad_news = ruleset.trigger
     if channel != "email" or not (analysis.has_greeting or analysis.has_sign_off):
         return None
     body = analysis.body_sentences
-    if not 1 <= len(body) <= 2 or not hits.get(BAD_NEWS):
+    if not 1 <= len(body) <= 2 or not hits.get(bad_news):
         return None
-    handles = ("emotion-acknowledgement", "alternative", "closing")
-    if any(hits.get(name) for name in handles):
+    elements = ruleset.handle_elements()
+    decision = {bad_news} | {rule.id for rule in elements if bad_news in rule.implies}
+    if any(hits.get(rule.id) for rule in elements if rule.id not in decision):
         return None
     # Two sentences are bare only when the second just grounds the decision: nothing but bad news.
-    if len(body) == 2 and set(hits) - {BAD_NEWS, "clear-refusal"}:
+    if len(body) == 2 and set(hits) - decision:
         return None
     return _trim(body[0], analysis)
 
 
-REPLY_CHECKS: dict[str, Callable[[Analysis, dict[str, list[Hit]], str], Span | None]] = {
+REPLY_CHECKS: dict[str, Callable[[Analysis, dict[str, list[Hit]], str, RuleSet], Span | None]] = {
     "bare-refusal": bare_refusal,
 }
 assert set(REPLY_CHECKS) == set(REPLY_CHECK_NAMES), "every named reply check needs an implementation"

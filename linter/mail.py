@@ -449,9 +449,6 @@ def read_message(data: bytes) -> tuple[str, MailText]:
 
 # --- thread awareness: is the customer upset? --------------------------------
 
-THREATS = {"krant", "advocaat", "rechter", "rechtszaak", "juridische", "ombudsman", "media", "politie"}
-
-
 @dataclass(frozen=True)
 class Signal:
     """An emotional signal in the customer's quoted message."""
@@ -461,13 +458,14 @@ class Signal:
     kind: str  # "woord", "dreiging", "hoofdletters", "uitroeptekens"
 
 
-def customer_signals(history: Mapped, find_words) -> list[Signal]:
-    """Signals in the quoted history; `find_words(text)` yields (start, end) of upset words."""
+def customer_signals(history: Mapped, find_words, find_threats) -> list[Signal]:
+    """Signals in the quoted history; `find_words(text)` yields (start, end) of upset words,
+    `find_threats(word)` is not empty when such a word is a threat (both from the rule set's word lists)."""
     signals: list[Signal] = []
     text = history.text
     for start, end in find_words(text):
         word = text[start:end]
-        kind = "dreiging" if word.split()[0].lower() in THREATS else "woord"
+        kind = "dreiging" if find_threats(word) else "woord"
         signals.append(Signal(history.starts[start], word, kind))
     marks = list(re.finditer(r"!+", text))
     if len(marks) >= 2 or any(len(m.group()) >= 3 for m in marks):  # "!!!", or exclaiming more than once

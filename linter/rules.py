@@ -175,6 +175,7 @@ class Rule:
     position: str = "anywhere"  # missing rules: where the element must be ("after": after the bad news)
     reply_checks: list[str] = field(default_factory=list)  # named whole-reply checks (REPLY_CHECK_NAMES)
     learned_cues: bool = False  # also fires on the learned cue model in learned/cues.json
+    when_customer_upset: bool = False  # missing rules: also apply, without bad news, when the customer is upset
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
     handle: int = 0
     examples_flag: list[str] = field(default_factory=list)
@@ -193,6 +194,18 @@ class RuleSet:
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
 
+    def handle_elements(self) -> list[Rule]:
+        """The built-in elements that show one of the handles, in the handles' order."""
+        return sorted((r for r in self.rules if r.kind == "element" and r.handle and "/" not in r.id), key=lambda r: r.handle)
+
+    @property
+    def trigger(self) -> str:
+        """The element whose presence makes the missing-handle rules apply (bad news)."""
+        return next((r.requires for r in self.rules if r.kind == "missing" and r.requires), "")
+
+    def pitfalls(self) -> list[str]:
+        return [r.id for r in self.rules if r.kind == "pitfall"]
+
     def pack_rules(self, name: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.id.startswith(f"{name}/")]
 
@@ -203,6 +216,7 @@ _FIELDS = {
     "id", "kind", "severity", "title", "why", "message", "praise", "suggestions", "patterns",
     "dependency_patterns", "unless", "piles", "guards", "not_with", "implies", "requires",
     "element", "position", "reply_checks", "channels", "handle", "examples", "frames", "learned_cues",
+    "when_customer_upset",
 }  # fmt: skip
 FRAME_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -367,10 +381,11 @@ def parse_rule(path: Path, data: Any) -> Rule:
     for name in rule.reply_checks:
         if name not in REPLY_CHECK_NAMES:
             raise check.fail("reply_checks", f"onbekende controle '{name}'; bekend: {', '.join(REPLY_CHECK_NAMES)}")
-    learned = check.data.get("learned_cues", False)
-    if not isinstance(learned, bool):
-        raise check.fail("learned_cues", "'learned_cues' is true of false")
-    rule.learned_cues = learned
+    for key in ("learned_cues", "when_customer_upset"):
+        if not isinstance(check.data.get(key, False), bool):
+            raise check.fail(key, f"'{key}' is true of false")
+    rule.learned_cues = check.data.get("learned_cues", False)
+    rule.when_customer_upset = check.data.get("when_customer_upset", False)
     rule.channels = check.texts("channels") or list(CHANNELS)
     for channel in rule.channels:
         if channel not in CHANNELS:

@@ -62,7 +62,7 @@ def test_customer_mood_is_read_from_the_history(name: str) -> None:
     expected = EXPECTED[name]
     linter = get_linter("embedded")
     _, mail = read_message((FIXTURES / name).read_bytes())
-    signals = customer_signals(mail.history, linter.upset_words)
+    signals = customer_signals(mail.history, linter.upset_words, linter.threat_words)
     if expected["customer_upset"]:
         assert is_upset(signals), [s.text for s in signals]
 
