@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .cues import Cues
 from .rules import Rule, RuleSet, builtin_rules_dir, load_rules
 
 KIND_TITLE = {"pitfall": "Valkuilen", "missing": "Ontbrekende handvatten", "element": "Elementen (positieve feedback)"}
@@ -22,7 +23,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def rule_section(rule: Rule) -> str:
+def rule_section(rule: Rule, cues: Cues | None = None) -> str:
     lines = [f"### `{rule.id}` — {rule.title}", ""]
     facts = f"Soort: {rule.kind} · ernst: {rule.severity}"
     if rule.handle:
@@ -38,6 +39,15 @@ def rule_section(rule: Rule) -> str:
         if plain:
             lines += [f"- zonder frame: {plain} patronen"]
         lines += [""]
+    if cues is not None and rule.id in cues.models:
+        figures = cues.about.get("cross_validation", {}).get(rule.id, {})
+        lines += [
+            f"**Geleerde signalen.** Gaat ook af op woorden die in echte antwoorden bij deze regel horen "
+            f"(`rules/learned/cues.json`, drempel {cues.models[rule.id].threshold}; in kruisvalidatie alleen "
+            f"precisie {figures.get('cv_precision', '?')}, recall {figures.get('cv_recall', '?')}), "
+            "alleen waar geen patroon van de regel paste.",
+            "",
+        ]
     lines += ["**Voorbeelden die de regel laten afgaan:**", ""]
     lines += [f"- {_one_line(text)}" for text in rule.examples_flag] + [""]
     lines += ["**Voorbeelden die de regel niet laten afgaan:**", ""]
@@ -70,7 +80,7 @@ def render(ruleset: RuleSet, rules: list[Rule] | None = None, title: str = "Rege
         if not of_kind:
             continue
         lines += [f"## {KIND_TITLE[kind]}", ""]
-        lines += [rule_section(rule) for rule in of_kind]
+        lines += [rule_section(rule, ruleset.cues) for rule in of_kind]
     return "\n".join(lines).rstrip() + "\n"
 
 
