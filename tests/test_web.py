@@ -390,6 +390,17 @@ def test_applying_a_better_phrasing_replaces_the_words_and_checks_again(page, se
     expect(page.locator("#draft")).to_have_value(CAPITULATING)
 
 
+def test_applying_in_the_middle_of_a_sentence_starts_in_lower_case(page, service) -> None:
+    page.goto(service.url)
+    page.locator("#draft").fill(BAD)
+    card = page.locator('#findings .card[data-rules~="capitulation"]').first
+    expect(card).to_contain_text("Eerlijk gezegd geef ik u groot gelijk")
+    suggestion = card.locator(".sugg p").first.text_content().removeprefix("Beter: ")
+    card.get_by_role("button", name=re.compile("^Toepassen")).first.click()
+    lowered = suggestion[0].lower() + suggestion[1:]
+    expect(page.locator("#draft")).to_have_value(BAD.replace("geef ik u groot gelijk.", lowered))
+
+
 def test_applying_a_missing_handle_adds_a_sentence_and_selects_the_dots(page, service) -> None:
     page.goto(service.url)
     page.locator("#draft").fill(CAPITULATING)
@@ -436,6 +447,9 @@ def test_keyboard_reaches_apply_and_copy(page, service) -> None:
             break
     focused = page.evaluate("[document.activeElement.textContent, document.activeElement.getAttribute('aria-label')]")
     assert focused[0] == "Toepassen" and focused[1].startswith("Toepassen: ")
+    # the card with the focus shows which words in the text it is about
+    group = page.evaluate("document.activeElement.closest('.card').dataset.group")
+    expect(page.locator(f'#highlights mark[data-group="{group}"]').first).to_have_class(re.compile(r"\bactive\b"))
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.matches('#findings button.copy')")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("Kopiëren: ")
