@@ -325,6 +325,9 @@ def test_the_cursor_in_a_highlight_shows_its_card(page, service) -> None:
     page.keyboard.press("ArrowDown")  # the start of "Ik geef u groot gelijk"
     expect(tip).to_be_visible()
     expect(tip.locator(".card")).to_have_attribute("data-rules", re.compile(r"\bcapitulation\b"))
+    # the card is not read out; a polite message says what is marked there
+    expect(page.locator("#spoken")).to_contain_text("Valkuil: De klant gelijk geven")
+    expect(page.locator("#spoken")).to_have_attribute("aria-live", "polite")
     page.keyboard.press("Escape")
     expect(tip).to_be_hidden()
     expect(page.locator("#draft")).to_be_focused()
