@@ -197,6 +197,13 @@ def pixels_apart(page, first: bytes, second: bytes, shift: int) -> int:
         blank.close()
 
 
+def first_suggestion(scope) -> str:
+    """The better phrasing shown first in a card or finding, without its label."""
+    text = scope.locator(".sugg p").first.text_content()
+    assert text.startswith("Beter: ")
+    return text.removeprefix("Beter: ")
+
+
 def card_for(page, rule: str):
     return page.locator(f'#findings .card[data-rules~="{rule}"]')
 
@@ -378,7 +385,7 @@ def test_applying_a_better_phrasing_replaces_the_words_and_checks_again(page, se
     page.goto(service.url)
     page.locator("#draft").fill(CAPITULATING)
     card = card_for(page, "capitulation")
-    suggestion = card.locator(".sugg").first.locator("p").text_content().removeprefix("Beter: ")
+    suggestion = first_suggestion(card)
     with page.expect_request(lambda r: r.url.endswith("/v1/lint")):
         card.get_by_role("button", name=re.compile("^Toepassen")).first.click()
     # the flagged words are replaced; the suggestion's full stop is not doubled
@@ -398,7 +405,7 @@ def test_applying_in_the_middle_of_a_sentence_starts_in_lower_case(page, service
     page.locator("#draft").fill(BAD)
     card = page.locator('#findings .card[data-rules~="capitulation"]').first
     expect(card).to_contain_text("Eerlijk gezegd geef ik u groot gelijk")
-    suggestion = card.locator(".sugg p").first.text_content().removeprefix("Beter: ")
+    suggestion = first_suggestion(card)
     card.get_by_role("button", name=re.compile("^Toepassen")).first.click()
     lowered = suggestion[0].lower() + suggestion[1:]
     expect(page.locator("#draft")).to_have_value(BAD.replace("geef ik u groot gelijk.", lowered))
@@ -408,7 +415,7 @@ def test_applying_a_missing_handle_adds_a_sentence_and_selects_the_dots(page, se
     page.goto(service.url)
     page.locator("#draft").fill(CAPITULATING)
     feeling = card_for(page, "missing-emotion-acknowledgement").locator('.finding[data-rule="missing-emotion-acknowledgement"]')
-    acknowledgement = feeling.locator(".sugg p").first.text_content().removeprefix("Beter: ")
+    acknowledgement = first_suggestion(feeling)
     feeling.get_by_role("button", name=re.compile("^Toepassen")).first.click()
     # the feeling comes before the news, in the same paragraph
     expect(page.locator("#draft")).to_have_value(CAPITULATING.replace("Wij kunnen", f"{acknowledgement} Wij kunnen"))
@@ -431,7 +438,7 @@ def test_copy_puts_the_phrasing_on_the_clipboard(open_page, service) -> None:
     page.goto(service.url)
     page.locator("#draft").fill(CAPITULATING)
     card = card_for(page, "capitulation")
-    suggestion = card.locator(".sugg").first.locator("p").text_content().removeprefix("Beter: ")
+    suggestion = first_suggestion(card)
     button = card.get_by_role("button", name=re.compile("^Kopiëren")).first
     button.click()
     expect(button).to_have_text("Gekopieerd")
