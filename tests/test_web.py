@@ -252,6 +252,16 @@ def test_typing_a_capitulating_draft_highlights_the_words_in_the_editor(page, se
     assert page.locator("#feedback").count() == 0
 
 
+def test_nothing_leaves_the_machine(page, service) -> None:
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.goto(service.url)
+    page.locator("#draft").fill(CAPITULATING)
+    hover_highlight(page, '#highlights mark[data-rule~="capitulation"]')
+    expect(page.locator("#tip")).to_be_visible()
+    assert seen and all(url.startswith(service.url) for url in seen), seen
+
+
 def test_highlights_lie_under_the_words_in_the_editor(page, service) -> None:
     page.goto(service.url)
     page.locator("#draft").fill(BAD)
