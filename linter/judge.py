@@ -149,6 +149,7 @@ def _finding(rule: Rule, analysis: Analysis, span: Span, position: Position) -> 
         end_line=end_line,
         end_column=end_column + 1,
         title=rule.title,
+        apply="replace" if rule.kind == "pitfall" else rule.apply,
     )
 
 

@@ -264,7 +264,13 @@ class CompiledRules:
         for rule_id in wanted:
             if not cues.fires(rule_id, whole):
                 continue
-            best = max(sentences, key=lambda pair: cues.probability(rule_id, features(pair[1])))[0]
+            # sentences where a rule named in `learned_not_with` hit are not this rule's to flag
+            # ("Uw aanvraag is afgewezen." is a plain decision, not an abrupt closing)
+            blocked = {analysis.sentence_of[s] for other in self.rules[rule_id].learned_not_with for s, _ in candidates.get(other, ())}
+            open_sentences = [pair for pair in sentences if analysis.sentence_of[pair[0].start] not in blocked]
+            if not open_sentences:
+                continue
+            best = max(open_sentences, key=lambda pair: cues.probability(rule_id, features(pair[1])))[0]
             found[rule_id] = ((best.start, best.end), tuple(cues.strongest(rule_id, whole)))
         return found
 

@@ -47,6 +47,7 @@ class Finding:
     end_line: int
     end_column: int
     title: str = ""  # the rule's title, for prose ("ondermijnd door ...")
+    apply: str = "replace"  # where a suggestion goes: replace the span, or before/after its sentence
     text_line: int = 0  # in an e-mail: the line within the writer's new text (line/column count the file)
 
     def to_json(self) -> dict:
@@ -67,7 +68,7 @@ class Element:
     handle: int = 0
 
     def to_json(self) -> dict:
-        return {key: getattr(self, key) for key in ("name", "text", "start", "end", "line", "column")}
+        return {key: getattr(self, key) for key in ("name", "text", "start", "end", "line", "column", "praise", "handle")}
 
 
 @dataclass
@@ -185,7 +186,7 @@ def _schema_of(cls, skip: tuple[str, ...] = (), extra: dict | None = None) -> di
 
 def report_schema() -> dict:
     """The schema every front end's JSON report follows (CLI, service, audit); /openapi.json uses it."""
-    element = _schema_of(Element, skip=("praise", "handle"))
+    element = _schema_of(Element)
     finding = _schema_of(Finding, skip=("text_line",))
     handle = {
         "type": "object", "required": ["number", "title", "present", "blocked_by", "element"],

@@ -175,7 +175,9 @@ class Rule:
     position: str = "anywhere"  # missing rules: where the element must be ("after": after the bad news)
     reply_checks: list[str] = field(default_factory=list)  # named whole-reply checks (REPLY_CHECK_NAMES)
     learned_cues: bool = False  # also fires on the learned cue model in learned/cues.json
+    learned_not_with: list[str] = field(default_factory=list)  # no learned hit in a sentence where these rules hit
     when_customer_upset: bool = False  # missing rules: also apply, without bad news, when the customer is upset
+    apply: str = "after"  # missing rules: a suggestion goes before or after the flagged sentence
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
     handle: int = 0
     examples_flag: list[str] = field(default_factory=list)
@@ -216,7 +218,7 @@ _FIELDS = {
     "id", "kind", "severity", "title", "why", "message", "praise", "suggestions", "patterns",
     "dependency_patterns", "unless", "piles", "guards", "not_with", "implies", "requires",
     "element", "position", "reply_checks", "channels", "handle", "examples", "frames", "learned_cues",
-    "when_customer_upset",
+    "when_customer_upset", "apply", "learned_not_with",
 }  # fmt: skip
 FRAME_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -376,6 +378,7 @@ def parse_rule(path: Path, data: Any) -> Rule:
         raise check.fail("guards", f"'guards' zet bewakers aan of uit: {', '.join(GUARDS)} met true/false")
     rule.guards.update(guards)
     rule.not_with = check.texts("not_with")
+    rule.learned_not_with = check.texts("learned_not_with")
     rule.implies = check.texts("implies")
     rule.reply_checks = check.texts("reply_checks")
     for name in rule.reply_checks:
@@ -386,6 +389,9 @@ def parse_rule(path: Path, data: Any) -> Rule:
             raise check.fail(key, f"'{key}' is true of false")
     rule.learned_cues = check.data.get("learned_cues", False)
     rule.when_customer_upset = check.data.get("when_customer_upset", False)
+    rule.apply = check.data.get("apply", "after")
+    if rule.apply not in ("before", "after"):
+        raise check.fail("apply", "'apply' is 'before' of 'after': waar een voorgestelde zin komt")
     rule.channels = check.texts("channels") or list(CHANNELS)
     for channel in rule.channels:
         if channel not in CHANNELS:
@@ -591,6 +597,7 @@ def load_pack(directory: Path, ruleset: RuleSet) -> None:
         resolve = lambda ref: f"{name}/{ref}" if f"{name}/{ref}" in own else ref  # noqa: E731
         rule.implies = [resolve(ref) for ref in rule.implies]
         rule.not_with = [resolve(ref) for ref in rule.not_with]
+        rule.learned_not_with = [resolve(ref) for ref in rule.learned_not_with]
         rule.requires, rule.element = resolve(rule.requires), resolve(rule.element)
     ids = ruleset.by_id()
     for rule_id, line in check.items("disable"):
@@ -628,7 +635,7 @@ def _extend_list(ruleset: RuleSet, name: str, entries: Any, where: str, line: in
 def _check_references(ruleset: RuleSet) -> None:
     ids = ruleset.by_id()
     for rule in ruleset.rules:
-        for other in rule.not_with + rule.implies + [r for r in (rule.requires, rule.element) if r]:
+        for other in rule.not_with + rule.learned_not_with + rule.implies + [r for r in (rule.requires, rule.element) if r]:
             if other not in ids:
                 raise RuleError(rule.path, None, f"verwijst naar onbekende regel '{other}'{did_you_mean(other, set(ids))}")
         for pattern in rule.patterns + rule.unless + [pile.pattern for pile in rule.piles]:

@@ -45,11 +45,15 @@ def test_json_format_is_stable(capsys) -> None:
     for finding in data["files"][0]["findings"]:
         assert set(finding) == {
             "rule", "title", "kind", "severity", "message", "why", "suggestions", "text",
-            "start", "end", "line", "column", "end_line", "end_column",
+            "start", "end", "line", "column", "end_line", "end_column", "apply",
         }  # fmt: skip
         assert text[finding["start"] : finding["end"]] == finding["text"]
+        # where a suggestion goes comes from the rule set: pitfalls replace, handles are added
+        assert finding["apply"] == ("replace" if finding["kind"] == "pitfall" else finding["apply"])
+        assert finding["apply"] in ("replace", "before", "after")
     for element in data["files"][1]["elements"]:
-        assert set(element) == {"name", "text", "start", "end", "line", "column"}
+        assert set(element) == {"name", "text", "start", "end", "line", "column", "praise", "handle"}
+        assert element["praise"]
     assert [h["number"] for h in data["files"][0]["handles"]] == [1, 2, 3, 4]
 
 

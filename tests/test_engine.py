@@ -144,3 +144,13 @@ def test_dependency_patterns_add_a_signal_with_a_parser() -> None:
     assert "bad-news" in labels(standin.lint(text))
     embedded = get_linter("embedded")
     assert embedded.compiled.dependency_matcher is None  # no parser: the pattern is not used
+
+
+def test_where_a_suggestion_goes_comes_from_the_rule(linter: Linter) -> None:
+    report = linter.lint("Uw aanvraag voor een tweede parkeervergunning is afgewezen.")
+    apply = {f.rule: f.apply for f in report.findings}
+    rules = linter.ruleset.by_id()
+    for rule_id, where in apply.items():
+        assert where == (rules[rule_id].apply if rules[rule_id].kind == "missing" else "replace")
+    missing = {where for rule_id, where in apply.items() if rules[rule_id].kind == "missing"}
+    assert missing == {"before", "after"}  # the feeling goes first, the other handles after

@@ -24,9 +24,9 @@ BAD = (ROOT / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8
 GOOD = (ROOT / "examples" / "huurverhoging-goed.txt").read_text(encoding="utf-8")
 FINDING_KEYS = {
     "rule", "title", "kind", "severity", "message", "why", "suggestions", "text",
-    "start", "end", "line", "column", "end_line", "end_column",
+    "start", "end", "line", "column", "end_line", "end_column", "apply",
 }  # fmt: skip
-ELEMENT_KEYS = {"name", "text", "start", "end", "line", "column"}
+ELEMENT_KEYS = {"name", "text", "start", "end", "line", "column", "praise", "handle"}
 HANDLE_KEYS = {"number", "title", "present", "blocked_by", "element"}
 ORIGIN = "http://127.0.0.1:5173"
 
