@@ -17,20 +17,18 @@ import functools
 import json
 import os
 import stat
-from pathlib import Path
 
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .pipeline_info import PipelineError, PipelineInfo  # noqa: F401 - re-exported
+from .pipeline_info import MODEL_ENV, PREFERRED_MODEL, PipelineError, PipelineInfo, resolve_model  # noqa: F401 - re-exported
 
 from .notation import fold
+from .paths import cache_dir
 
-PREFERRED_MODEL = "nl_core_news_sm"
 MAX_TEXT_CHARS = 5_000_000  # the reader's size limit; spaCy's own default (1,000,000) is lower
-MODEL_ENV = "LINT_REPLY_MODEL"
 # simplemma lists some dialect or archaic spellings ("he" for hebben) and clitics ("z'n" for
 # zijn) that are far more often another word; rules want the real forms.
 MIN_FORM_LENGTH = 2
@@ -117,11 +115,6 @@ def _forms_cache_name(wanted: list[str]) -> str:
     except Exception:  # pragma: no cover
         simplemma_version = "unknown"
     return "lemma-forms-" + hashlib.sha256("\n".join([simplemma_version, *wanted]).encode()).hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    """Where lint-reply keeps what it derives from its rules (never customer text)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lint-reply"
 
 
 MAX_CACHE_BYTES = 64 * 1024 * 1024
@@ -267,28 +260,16 @@ def _trained(name_or_path: str) -> Language:
     return nlp
 
 
-def _is_installed(package: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(package) is not None
-
-
 @functools.lru_cache(maxsize=4)
 def load_pipeline(model: str | None = None) -> tuple[Language, PipelineInfo]:
     """Load (once per process) the pipeline chosen by `model`, the environment, or what is installed."""
-    choice = model or os.environ.get(MODEL_ENV) or None
-    if choice in ("embedded", "default", "blank"):
+    choice = resolve_model(model)
+    if choice == "embedded":
         nlp = _embedded()
         kind = "embedded"
-    elif choice:
+    else:
         nlp = _trained(choice)
         kind = "trained"
-    elif _is_installed(PREFERRED_MODEL):
-        nlp = _trained(PREFERRED_MODEL)
-        kind = "trained"
-    else:
-        nlp = _embedded()
-        kind = "embedded"
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     info = PipelineInfo(
         name=f"{nlp.meta.get('lang', 'nl')}_{nlp.meta['name']}" if kind == "trained" else nlp.meta["name"],
