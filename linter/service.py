@@ -435,12 +435,20 @@ def _remove_socket(path: Path, inode: int) -> None:
 @click.option("--allow-host", multiple=True, metavar="NAAM", help="Extra toegestane Host-naam (naast localhost en 127.0.0.1).")
 @click.option("--time-limit", default=DEFAULT_TIME_LIMIT, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconden per verzoek; daarna antwoordt de dienst 503.")
-def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_origin, max_body, token, allow_host, time_limit):
+@click.option("--install-user-service", is_flag=True,
+              help="Schrijf een systemd-gebruikersdienst (socket-geactiveerd) met deze --model, --config en --time-limit, en stop.")
+def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_origin, max_body, token, allow_host, time_limit,
+        install_user_service):
     """Start de lokale dienst en webpagina van lint-reply.
 
     Naast de poort luistert de dienst op een Unix-socket; lint-reply en lint-reply-sendmail
     gebruiken die vanzelf als de dienst dezelfde versie en regels heeft (sneller, zelfde antwoord).
     """
+    if install_user_service:
+        from .user_service import install
+
+        click.echo(install(model, config_path, time_limit))
+        return 0
     import uvicorn
 
     if no_port and no_socket:
