@@ -19,12 +19,12 @@ from . import __version__, dutch_click
 from .config import Config, ConfigError, apply_overrides, check_rule_ids, find_config, load_config
 from .pipeline_info import PipelineError
 from .reader import InputError, read_source
-from .render import render_reports
-from .rules import CHANNELS, Rule, RuleError, builtin_rules_dir, did_you_mean
+from .names import CHANNELS, RuleError, builtin_rules_dir, did_you_mean
 from .warm import CLI_TIME_LIMIT, find_daemon
 
 if TYPE_CHECKING:
     from .api import Linter
+    from .rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -185,6 +185,8 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
     if answer:
         output, fails = answer.output, answer.fails
     else:  # no daemon, or it failed: the same answer in process
+        from .render import render_reports
+
         linter = linter or _load_linter(config)
         reports = [linter.lint_source(source, **options) for source in sources]
         output = render_reports(reports, linter.pipeline, output_format, colour, render["config"], render["width"])

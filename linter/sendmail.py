@@ -17,7 +17,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,7 +26,6 @@ import click
 from .frontend import run_command
 from .config import apply_overrides, find_config, load_config
 from .reader import Source
-from .render import render_text
 from .warm import Answer, find_daemon
 
 EX_TEMPFAIL = 75  # sendmail's "try again later": clients keep the message
@@ -51,6 +49,8 @@ def _interrupt(signum, frame) -> None:  # noqa: ARG001 - signal handler signatur
 
 def recovery_dirs() -> list[Path]:
     """Where a kept message may go, best first: the state dir, the cache dir, home, a private /tmp folder."""
+    import tempfile  # only when a message is kept
+
     home = Path.home()
     state = os.environ.get("XDG_STATE_HOME") or str(home / ".local" / "state")
     cache = os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")
@@ -278,6 +278,8 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
         # lint below gets its full time budget, so the daemon never changes the outcome.
         answer = _lint_warm(config, data, time_budget, no_daemon)
         if answer is None:
+            from .render import render_text
+
             linter, report = within_budget(lambda: _lint(config, data), time_budget)
             answer = Answer(render_text([report], linter.pipeline, config=_config_name(config)),
                             [bool(report.findings)], [report.fails(config.fail_on)])

@@ -467,7 +467,10 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
     server_config = uvicorn.Config(None, host=host, port=port, access_log=False, log_level="warning",
                                    timeout_graceful_shutdown=int(time_limit) + 5)
     if not no_port:
-        listeners.append(server_config.bind_socket())
+        bound = server_config.bind_socket()
+        # asyncio sets TCP_NODELAY only on sockets that say IPPROTO_TCP; without it every
+        # keep-alive response waits ~40 ms for a delayed ACK (Nagle).
+        listeners.append(socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach()))
         where.append(f"http://{host}:{port}/")
         if not loopback:
             click.echo(f"LET OP: lint-reply-serve luistert op {host}, ook voor andere computers; alleen verzoeken met het token worden beantwoord.", err=True)

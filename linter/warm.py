@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import __version__
+from .names import builtin_rules_dir
 from .paths import socket_path
 from .pipeline_info import resolve_model
 
@@ -99,8 +100,6 @@ def engine_digest() -> str:
 
 def rules_digest(rule_dirs: Iterable[Path], words: dict[str, list[str]], severity: dict[str, str]) -> str:
     """The rule set as the linter would load it: the built-in rules, each pack, words and severities."""
-    from .rules import builtin_rules_dir
-
     digest = hashlib.sha256()
     for folder in [builtin_rules_dir(), *rule_dirs]:
         digest.update(str(folder).encode("utf-8", "surrogateescape") + b"\0")
