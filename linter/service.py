@@ -4,8 +4,9 @@
 
 Endpoints: POST /v1/lint, POST /v1/lint-message, GET /v1/rules, GET /healthz,
 GET /openapi.json, and the page at /. The pipeline and rules load once at start;
-linting runs in a worker thread (one at a time: spaCy is not made for concurrent
-use of one pipeline), so the event loop keeps serving. Request texts are never
+linting runs in a pool of worker processes, one per core (spaCy is not made for
+concurrent use of one pipeline, so each worker has its own), or with --workers 0
+in a thread of this process, one at a time; the event loop keeps serving. Request texts are never
 logged or stored: the log has method, path, status, size and time only.
 """
 
@@ -32,10 +33,10 @@ from .frontend import run_command
 from .api import CHANNELS, LONE_SURROGATE, Linter, linter_for
 from .config import FAIL_ON, Config, apply_overrides, find_config, load_config
 from .reader import Source
-from .render import render_reports
-from .report import report_schema, reports_to_json
+from .report import report_schema
 from .paths import socket_path
 from .warm import HELLO_PATH, LINT_PATH, identity
+from .workers import JobFailed, LintPool, default_size, perform
 
 DEFAULT_PORT = 8765
 DEFAULT_MAX_BODY = 1_000_000
@@ -156,13 +157,14 @@ def local_request(data: dict) -> list[Source]:
 def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int = DEFAULT_MAX_BODY,
                allowed_hosts: tuple[str, ...] = LOCAL_HOSTS, config: Config | None = None, token: str | None = None,
                time_limit: float = DEFAULT_TIME_LIMIT, max_queue: int = DEFAULT_MAX_QUEUE,
-               local_identity: dict | None = None):
+               local_identity: dict | None = None, pool: LintPool | None = None):
     """The ASGI app (Starlette) around one loaded Linter.
 
     `config` (select, ignore, min-words, channel from lint-reply.toml) applies to every
     request, as in the CLI; `token`, when set, is required as "Authorization: Bearer ...".
     With `local_identity` (see `warm.identity`) the app also answers the hook and the CLI
-    on the Unix socket, with their own settings (routes under /v1/local/)."""
+    on the Unix socket, with their own settings (routes under /v1/local/). With a `pool`
+    the workers lint side by side; without one, `linter` lints one request at a time."""
     config = config or Config()
     options = {"select": config.select, "ignore": config.ignore, "min_words": config.min_words}
     from starlette.applications import Starlette
@@ -216,46 +218,56 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
         # A lone surrogate cannot be written back as UTF-8; the same length keeps positions.
         return LONE_SURROGATE.sub("\ufffd", value), channel
 
-    async def run_lint(request: Request, work) -> JSONResponse:
-        report = await locked(request, work, time_limit)
-        return JSONResponse(reports_to_json([report], linter.pipeline))
-
-    async def locked(request: Request, work, limit: float):
-        """Run `work` in a thread when the linter is free; within `limit` seconds, waiting included."""
+    async def run_job(request: Request, job: tuple, limit: float) -> dict:
+        """The answer to `job` when a linter is free (a worker of the pool, or the one in this
+        process); within `limit` seconds, waiting included."""
         # A bounded queue: when too many requests wait, say so at once instead of piling them up.
         if waiting[0] >= max_queue:
             raise ApiError(503, "de dienst is bezet; probeer het zo opnieuw")
         waiting[0] += 1
         queued = True
         try:
-            # Waiting for the lock counts too: every request is answered within `limit`.
+            # Waiting for a linter counts too: every request is answered within `limit`.
             async with asyncio.timeout(limit):
+                if pool is not None:
+                    worker = await pool.acquire()
+                    try:
+                        waiting[0] -= 1
+                        queued = False
+                        await skip_if_gone(request)
+                    except BaseException:
+                        pool.release(worker)
+                        raise
+                    return await pool.call(worker, job)  # over the limit: the worker is replaced
                 async with lock:  # one lint at a time, off the event loop
                     waiting[0] -= 1
                     queued = False
-                    if await request.is_disconnected():  # the client left while queued: skip the work
-                        raise ApiError(499, "de client is weg")
-                    return await run_in_threadpool(work)
+                    await skip_if_gone(request)
+                    return await run_in_threadpool(perform, linter, job)
         except TimeoutError:
             raise ApiError(503, f"het controleren duurde langer dan {limit:g} seconden; probeer het later opnieuw") from None
         except ApiError:
             raise
         except Exception as error:  # noqa: BLE001 - a bug must not stop the service
-            log.error("fout in de linter: %s", type(error).__name__)
+            log.error("fout in de linter: %s", error if isinstance(error, JobFailed) else type(error).__name__)
             raise ApiError(500, "interne fout in de linter") from None
         finally:
             if queued:
                 waiting[0] -= 1
 
+    async def skip_if_gone(request: Request) -> None:
+        if await request.is_disconnected():  # the client left while queued: skip the work
+            raise ApiError(499, "de client is weg")
+
     async def lint_text(request: Request) -> Response:
         text, channel = field(await body_json(request), "text", {"text", "channel"})
-        return await run_lint(request, lambda: linter.lint(text, channel=channel, **options))
+        return JSONResponse(await run_job(request, ("text", text, {"channel": channel, **options}), time_limit))
 
     async def lint_message(request: Request) -> Response:
         message, channel = field(await body_json(request), "message", {"message", "channel"})
         data = message.encode("utf-8", errors="surrogatepass")
         source = Source(path="<bericht>", text=message, encoding="utf-8", kind="email", data=data)
-        return await run_lint(request, lambda: linter.lint_source(source, channel=channel, **options))
+        return JSONResponse(await run_job(request, ("source", source, {"channel": channel, **options}), time_limit))
 
     served = [0]  # lints answered for the hook and the CLI; `hello` reports it
 
@@ -276,15 +288,9 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
             raise ApiError(409, "deze dienst heeft een andere versie, pijplijn of andere regels")
         sources = local_request(data)
         options = {"channel": data["channel"], "select": data["select"], "ignore": data["ignore"], "min_words": data["min_words"]}
-
-        def work() -> dict:
-            reports = [linter.lint_source(source, **options) for source in sources]
-            return {
-                "output": render_reports(reports, linter.pipeline, data["format"], data["colour"], data["config"], data["width"]),
-                "reports": [{"findings": bool(report.findings), "fails": report.fails(data["fail_on"])} for report in reports],
-            }
-
-        answer = await locked(request, work, min(time_limit, data["time_limit"]))
+        render = {key: data[key] for key in ("format", "colour", "config", "width")}
+        job = ("local", sources, options, render, data["fail_on"])
+        answer = await run_job(request, job, min(time_limit, data["time_limit"]))
         served[0] += 1
         return JSONResponse(answer)
 
@@ -435,10 +441,12 @@ def _remove_socket(path: Path, inode: int) -> None:
 @click.option("--allow-host", multiple=True, metavar="NAAM", help="Extra toegestane Host-naam (naast localhost en 127.0.0.1).")
 @click.option("--time-limit", default=DEFAULT_TIME_LIMIT, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconden per verzoek; daarna antwoordt de dienst 503.")
+@click.option("--workers", type=click.IntRange(0, 64), default=None, metavar="N",
+              help="Processen die naast elkaar controleren (standaard: een per processorkern; 0: alles in dit proces, een tegelijk).")
 @click.option("--install-user-service", is_flag=True,
               help="Schrijf een systemd-gebruikersdienst (socket-geactiveerd) met deze --model, --config en --time-limit, en stop.")
 def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_origin, max_body, token, allow_host, time_limit,
-        install_user_service):
+        workers, install_user_service):
     """Start de lokale dienst en webpagina van lint-reply.
 
     Naast de poort luistert de dienst op een Unix-socket; lint-reply en lint-reply-sendmail
@@ -461,7 +469,16 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
         )
     config = load_config(find_config(config_path))
     apply_overrides(config, model=model)
-    linter = linter_for(config)
+    size = default_size() if workers is None else workers
+    pool = LintPool(config, size) if size else None  # the workers load while this process does
+    try:
+        linter = linter_for(config)
+        if pool:
+            pool.wait_ready()
+    except BaseException:
+        if pool:
+            pool.close()
+        raise
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     listeners, where, own_socket = [], [], None
     server_config = uvicorn.Config(None, host=host, port=port, access_log=False, log_level="warning",
@@ -490,13 +507,17 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
             where.append(str(listener.getsockname()) if activated else str(path))
     hosts = LOCAL_HOSTS + tuple(name.lower() for name in allow_host) + (() if loopback else (host.lower(),))
     server_config.app = create_app(linter, tuple(cors_origin), max_body, allowed_hosts=hosts, config=config, token=token,
-                                   time_limit=time_limit, local_identity=identity(config))
-    click.echo(f"lint-reply {__version__} op {' en '.join(where)} (pijplijn: {linter.pipeline.describe()})", err=True)
+                                   time_limit=time_limit, local_identity=identity(config), pool=pool)
+    how = f"{size} processen naast elkaar" if pool else "een controle tegelijk"
+    click.echo(f"lint-reply {__version__} op {' en '.join(where)} (pijplijn: {linter.pipeline.describe()}; {how})", err=True)
     # Shutdown waits longer than any request may take, so requests in flight always get their answer.
     class Server(uvicorn.Server):
         async def shutdown(self, sockets=None) -> None:
             await super().shutdown(sockets)
-            if own_socket:  # here, not after run(): uvicorn re-raises SIGTERM once it has shut down
+            # here, not after run(): uvicorn re-raises SIGTERM once it has shut down
+            if pool:
+                pool.close()
+            if own_socket:
                 _remove_socket(*own_socket)
 
     Server(server_config).run(sockets=listeners)
