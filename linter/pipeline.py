@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import stat
 
 import spacy
@@ -278,3 +279,42 @@ def load_pipeline(model: str | None = None) -> tuple[Language, PipelineInfo]:
         has_parser="parser" in nlp.pipe_names,
     )
     return nlp, info
+
+
+LONG_TEXT_CHARS = 50_000  # above this a trained pipeline parses the text paragraph by paragraph
+CHUNK_CHARS = 5_000  # paragraphs are grouped into pieces of about this size for nlp.pipe
+# A paragraph ends after a blank line; the whitespace that follows stays with it, so every
+# piece starts with a word and the pieces' tokens are the whole text's tokens.
+PARAGRAPH = re.compile(r".*?(?:\n[ \t]*\n\s*|\Z)", re.DOTALL)
+
+
+def paragraph_pieces(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """`text` cut after blank lines into pieces of about `size` characters (a longer paragraph
+    stays whole); joined they are `text` again."""
+    pieces: list[str] = []
+    current = ""
+    for paragraph in PARAGRAPH.findall(text):
+        if current and len(current) + len(paragraph) > size:
+            pieces.append(current)
+            current = ""
+        current += paragraph
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def make_doc(nlp: Language, text: str, by_paragraph: bool, threshold: int = LONG_TEXT_CHARS) -> Doc:
+    """`nlp(text)`; with `by_paragraph` (trained pipelines) a text over `threshold` characters goes
+    through `nlp.pipe` paragraph by paragraph and the Docs are joined, so the parser's memory stays
+    that of one paragraph. The joined Doc has the same text, so every offset holds; the parse of a
+    sentence can differ slightly from a whole-text parse, as the model sees less context."""
+    if not by_paragraph or len(text) <= threshold:
+        return nlp(text)
+    pieces = paragraph_pieces(text)
+    if len(pieces) == 1:
+        return nlp(text)
+    docs = []
+    for doc in nlp.pipe(pieces, batch_size=4):
+        doc.tensor = doc.tensor[:0].copy()  # the tok2vec output is not needed any more (a copy: a view keeps it)
+        docs.append(doc)
+    return Doc.from_docs(docs, ensure_whitespace=False)
