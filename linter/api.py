@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Iterable
 
@@ -11,12 +10,12 @@ from .analysis import Analysis, analyse_doc
 from .judge import judge
 from .matching import CompiledRules
 from .pipeline import load_pipeline, make_doc
+from .names import LONE_SURROGATE
 from .mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
 from .reader import Source
 from .report import Position, Report, remap
 from .rules import CHANNELS, RuleSet, load_rules
 
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Linter:

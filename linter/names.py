@@ -6,10 +6,12 @@ options and ask the warm linter without loading either.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 SEVERITIES = ("info", "warning", "error")
 CHANNELS = ("email", "chat")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # cannot be written as UTF-8 nor hashed by spaCy
 
 
 class RuleError(ValueError):

@@ -25,12 +25,13 @@ import stat
 import time
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .frontend import run_command
-from .api import CHANNELS, LONE_SURROGATE, Linter, linter_for
+from .names import CHANNELS, LONE_SURROGATE
 from .config import FAIL_ON, Config, apply_overrides, find_config, load_config
 from .reader import Source
 from .report import report_schema
@@ -42,6 +43,9 @@ DEFAULT_PORT = 8765
 DEFAULT_MAX_BODY = 1_000_000
 LOCAL_MAX_BODY = 64_000_000  # the hook's and the CLI's inputs (text and bytes) up to their own --max-size
 log = logging.getLogger("lint-reply.serve")
+
+if TYPE_CHECKING:
+    from .api import Linter
 
 
 class ApiError(Exception):
@@ -472,6 +476,8 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
     size = default_size() if workers is None else workers
     pool = LintPool(config, size) if size else None  # the workers load while this process does
     try:
+        from .api import linter_for  # loads spaCy: not for --help or --install-user-service
+
         linter = linter_for(config)
         if pool:
             pool.wait_ready()
