@@ -76,14 +76,15 @@ def child_env(cache_home: str | None = None) -> dict[str, str]:
 
 
 def run_child(argv: list[str], cwd: str, env: dict[str, str], ok: tuple[int, ...] = (0,),
-              stdout=subprocess.DEVNULL) -> tuple[float, int]:
-    """Run a whole new process; return (wall seconds, its own peak RSS in KB).
+              stdout=subprocess.DEVNULL, stdin: Path | None = None) -> tuple[float, int]:
+    """Run a whole new process (standard input from the file `stdin`, else none); return
+    (wall seconds, its own peak RSS in KB).
 
     os.wait4 gives the rusage of exactly this child (not of all children so far).
     """
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, open(stdin or os.devnull, "rb") as source:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err)
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=source, stdout=stdout, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:  # annotations only: the mail reader imports SIGN_OFF without loading spaCy
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 NEGATIONS = frozenset(
     "niet geen nooit niets niks nergens geenszins allerminst nimmer noch nie nix".split()

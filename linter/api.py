@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Iterable
 
-from .analysis import Analysis, analyse, analyse_doc
+from .analysis import Analysis, analyse_doc
 from .judge import judge
 from .matching import CompiledRules
-from .pipeline import load_pipeline
+from .pipeline import load_pipeline, make_doc
+from .names import LONE_SURROGATE
 from .mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
 from .reader import Source
 from .report import Position, Report, remap
 from .rules import CHANNELS, RuleSet, load_rules
 
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Linter:
@@ -53,7 +52,8 @@ class Linter:
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
         clean = LONE_SURROGATE.sub("\ufffd", text)  # spaCy cannot hash them; same length, so offsets hold
-        report = self._judge(analyse(self.nlp, clean), channel, select, ignore, min_words, path, customer_upset)
+        doc = make_doc(self.nlp, clean, by_paragraph=self.pipeline.kind == "trained")
+        report = self._judge(analyse_doc(doc), channel, select, ignore, min_words, path, customer_upset)
         if clean != text:
             report.text = text
             for item in [*report.findings, *report.elements]:

@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, dutch_click
-from .config import ConfigError, apply_overrides, check_rule_ids, find_config, load_config
+from .config import Config, ConfigError, apply_overrides, check_rule_ids, find_config, load_config
 from .pipeline_info import PipelineError
 from .reader import InputError, read_source
-from .render import render_json, render_text
-from .rules import CHANNELS, Rule, RuleError, builtin_rules_dir, did_you_mean
+from .names import CHANNELS, RuleError, builtin_rules_dir, did_you_mean
+from .warm import CLI_TIME_LIMIT, find_daemon
 
 if TYPE_CHECKING:
     from .api import Linter
+    from .rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -121,8 +122,10 @@ def _check_rules(directory: str, model: str | None) -> int:
 @click.option("--list-rules", is_flag=True, help="Toon alle regels en stop.")
 @click.option("--explain", metavar="REGEL", help="Leg een regel uit, met voorbeelden, en stop.")
 @click.option("--version", "show_version", is_flag=True, help="Toon de versie en de gebruikte pijplijn.")
+@click.option("--no-daemon", is_flag=True,
+              help="Niet de draaiende lint-reply-serve gebruiken, altijd zelf controleren. Ook: LINT_REPLY_NO_DAEMON=1.")
 def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs, min_words, max_size, config_path,
-        show_config, check_rules, no_color, list_rules, explain, show_version):
+        show_config, check_rules, no_color, list_rules, explain, show_version, no_daemon):
     """Controleer een conceptantwoord aan een klant en geef coachende feedback.
 
     Zonder BESTAND, of met '-', wordt standaardinvoer gelezen.
@@ -135,17 +138,22 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
             config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model,
             rule_dirs=[Path(d).resolve() for d in rule_dirs], min_words=min_words, max_size=max_size,
         )  # fmt: skip
-        from .api import linter_for  # loads spaCy: only now that a lint is needed
-
-        linter = linter_for(config)
-        check_rule_ids(config, set(linter.ruleset.by_id()))
-    except (PipelineError, RuleError, ConfigError) as error:
+    except ConfigError as error:
         _fail(str(error))
+    # The warm linter answers lints and --version; it is used only when it is exactly the
+    # linter loaded below and knows every rule named, so errors come from one place.
+    daemon = None if show_config or list_rules or explain else find_daemon(config, no_daemon)
+    if daemon and not {*config.select, *config.ignore, *config.severity} <= daemon.rule_ids:
+        daemon.close()
+        daemon = None
+    linter = None if daemon else _load_linter(config)
     if show_config:
         click.echo(config.to_toml(), nl=False)
         return EXIT_OK
     if show_version:
-        click.echo(f"lint-reply {__version__} (pijplijn: {linter.pipeline.describe()})")
+        click.echo(f"lint-reply {__version__} (pijplijn: {daemon.pipeline if daemon else linter.pipeline.describe()})")
+        if daemon:
+            daemon.close()
         return EXIT_OK
     if list_rules:
         click.echo(_list_rules(linter))
@@ -166,23 +174,39 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
             click.echo(f"lint-reply: fout: {error}", err=True)
             failed += 1
     if not sources:
+        if daemon:
+            daemon.close()
         return EXIT_ERROR
-    reports = [
-        linter.lint_source(source, channel=config.channel, select=config.select, ignore=config.ignore,
-                           min_words=config.min_words)
-        for source in sources
-    ]  # fmt: skip
-    if output_format == "json":
-        click.echo(render_json(reports, linter.pipeline))
-    else:
-        colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-        config_used = str(config.path) if config.path else None
-        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-        click.echo(render_text(reports, linter.pipeline, colour=colour, config=config_used, width=width), nl=False,
-                   color=colour)
+    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    render = {"format": output_format, "colour": colour, "config": str(config.path) if config.path else None,
+              "width": shutil.get_terminal_size().columns if sys.stdout.isatty() else None}
+    options = {"channel": config.channel, "select": config.select, "ignore": config.ignore, "min_words": config.min_words}
+    answer = daemon.lint(sources, {**options, "fail_on": config.fail_on}, render, CLI_TIME_LIMIT) if daemon else None
+    if answer:
+        output, fails = answer.output, answer.fails
+    else:  # no daemon, or it failed: the same answer in process
+        from .render import render_reports
+
+        linter = linter or _load_linter(config)
+        reports = [linter.lint_source(source, **options) for source in sources]
+        output = render_reports(reports, linter.pipeline, output_format, colour, render["config"], render["width"])
+        fails = [report.fails(config.fail_on) for report in reports]
+    click.echo(output, nl=False, color=colour)
     if failed:
         return EXIT_ERROR
-    return EXIT_FINDINGS if any(report.fails(config.fail_on) for report in reports) else EXIT_OK
+    return EXIT_FINDINGS if any(fails) else EXIT_OK
+
+
+def _load_linter(config: Config) -> Linter:
+    """The in-process linter for `config`; a bad model, rule pack or rule id is one line, exit 2."""
+    try:
+        from .api import linter_for  # loads spaCy: only now that a lint is needed
+
+        linter = linter_for(config)
+        check_rule_ids(config, set(linter.ruleset.by_id()))
+    except (PipelineError, RuleError, ConfigError) as error:
+        _fail(str(error))
+    return linter
 
 
 def main(argv: list[str] | None = None) -> int:

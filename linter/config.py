@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .rules import CHANNELS, SEVERITIES, did_you_mean
+from .names import CHANNELS, SEVERITIES, did_you_mean
 
 CONFIG_ENV = "LINT_REPLY_CONFIG"
 FILE_NAME = "lint-reply.toml"

@@ -16,21 +16,20 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import stat
-from pathlib import Path
 
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .pipeline_info import PipelineError, PipelineInfo  # noqa: F401 - re-exported
+from .pipeline_info import MODEL_ENV, PREFERRED_MODEL, PipelineError, PipelineInfo, resolve_model  # noqa: F401 - re-exported
 
 from .notation import fold
+from .paths import cache_dir
 
-PREFERRED_MODEL = "nl_core_news_sm"
 MAX_TEXT_CHARS = 5_000_000  # the reader's size limit; spaCy's own default (1,000,000) is lower
-MODEL_ENV = "LINT_REPLY_MODEL"
 # simplemma lists some dialect or archaic spellings ("he" for hebben) and clitics ("z'n" for
 # zijn) that are far more often another word; rules want the real forms.
 MIN_FORM_LENGTH = 2
@@ -117,11 +116,6 @@ def _forms_cache_name(wanted: list[str]) -> str:
     except Exception:  # pragma: no cover
         simplemma_version = "unknown"
     return "lemma-forms-" + hashlib.sha256("\n".join([simplemma_version, *wanted]).encode()).hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    """Where lint-reply keeps what it derives from its rules (never customer text)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lint-reply"
 
 
 MAX_CACHE_BYTES = 64 * 1024 * 1024
@@ -267,28 +261,16 @@ def _trained(name_or_path: str) -> Language:
     return nlp
 
 
-def _is_installed(package: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(package) is not None
-
-
 @functools.lru_cache(maxsize=4)
 def load_pipeline(model: str | None = None) -> tuple[Language, PipelineInfo]:
     """Load (once per process) the pipeline chosen by `model`, the environment, or what is installed."""
-    choice = model or os.environ.get(MODEL_ENV) or None
-    if choice in ("embedded", "default", "blank"):
+    choice = resolve_model(model)
+    if choice == "embedded":
         nlp = _embedded()
         kind = "embedded"
-    elif choice:
+    else:
         nlp = _trained(choice)
         kind = "trained"
-    elif _is_installed(PREFERRED_MODEL):
-        nlp = _trained(PREFERRED_MODEL)
-        kind = "trained"
-    else:
-        nlp = _embedded()
-        kind = "embedded"
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     info = PipelineInfo(
         name=f"{nlp.meta.get('lang', 'nl')}_{nlp.meta['name']}" if kind == "trained" else nlp.meta["name"],
@@ -297,3 +279,42 @@ def load_pipeline(model: str | None = None) -> tuple[Language, PipelineInfo]:
         has_parser="parser" in nlp.pipe_names,
     )
     return nlp, info
+
+
+LONG_TEXT_CHARS = 50_000  # above this a trained pipeline parses the text paragraph by paragraph
+CHUNK_CHARS = 5_000  # paragraphs are grouped into pieces of about this size for nlp.pipe
+# A paragraph ends after a blank line; the whitespace that follows stays with it, so every
+# piece starts with a word and the pieces' tokens are the whole text's tokens.
+PARAGRAPH = re.compile(r".*?(?:\n[ \t]*\n\s*|\Z)", re.DOTALL)
+
+
+def paragraph_pieces(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """`text` cut after blank lines into pieces of about `size` characters (a longer paragraph
+    stays whole); joined they are `text` again."""
+    pieces: list[str] = []
+    current = ""
+    for paragraph in PARAGRAPH.findall(text):
+        if current and len(current) + len(paragraph) > size:
+            pieces.append(current)
+            current = ""
+        current += paragraph
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def make_doc(nlp: Language, text: str, by_paragraph: bool, threshold: int = LONG_TEXT_CHARS) -> Doc:
+    """`nlp(text)`; with `by_paragraph` (trained pipelines) a text over `threshold` characters goes
+    through `nlp.pipe` paragraph by paragraph and the Docs are joined, so the parser's memory stays
+    that of one paragraph. The joined Doc has the same text, so every offset holds; the parse of a
+    sentence can differ slightly from a whole-text parse, as the model sees less context."""
+    if not by_paragraph or len(text) <= threshold:
+        return nlp(text)
+    pieces = paragraph_pieces(text)
+    if len(pieces) == 1:
+        return nlp(text)
+    docs = []
+    for doc in nlp.pipe(pieces, batch_size=4):
+        doc.tensor = doc.tensor[:0].copy()  # the tok2vec output is not needed any more (a copy: a view keeps it)
+        docs.append(doc)
+    return Doc.from_docs(docs, ensure_whitespace=False)

@@ -27,6 +27,14 @@ class _Style:
         return click.style(text, **style) if self.colour else text
 
 
+def render_reports(reports: list[Report], pipeline: PipelineInfo, output_format: str = "text", colour: bool = False,
+                   config: str | None = None, width: int | None = None) -> str:
+    """What `lint-reply` prints for these reports; the warm linter renders with the same call."""
+    if output_format == "json":
+        return render_json(reports, pipeline) + "\n"
+    return render_text(reports, pipeline, colour=colour, config=config, width=width)
+
+
 def render_json(reports: list[Report], pipeline: PipelineInfo) -> str:
     return json.dumps(reports_to_json(reports, pipeline), ensure_ascii=False, indent=2)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,10 @@ import yaml
 
 from . import notation
 from .cues import Cues
+from .names import CHANNELS, SEVERITIES, RuleError, builtin_rules_dir, did_you_mean  # noqa: F401 - re-exported
 
 KINDS = ("pitfall", "missing", "element")
-SEVERITIES = ("info", "warning", "error")
 SCOPES = ("overlap", "clause", "sentence", "reply")
-CHANNELS = ("email", "chat")
 GUARDS = ("negation", "quotes", "frame", "condition", "question")
 # Whole-reply checks a rule can name; judge.REPLY_CHECKS implements each (kept apart so that
 # reading rules does not import the judge: no import cycle, and no spaCy for --help).
@@ -29,15 +27,6 @@ GUARDS_ON = ("negation", "quotes", "frame")  # on unless a rule switches them of
 MIN_EXAMPLES = 8
 MAX_YAML_NODES = 50_000  # bounds alias expansion ("billion laughs")
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)?$")
-
-
-class RuleError(ValueError):
-    """A rule file that is not valid; the text names the file and line."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str):
-        self.path, self.line = str(path), line
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {message}")
 
 
 # --- YAML with line numbers ------------------------------------------------
@@ -449,14 +438,6 @@ def _frame(check: _Checker, item: Any, line: int) -> Frame:
     return frame
 
 
-def did_you_mean(name: str, options, otherwise: str = "") -> str:
-    """"; bedoelt u 'x'?" for the closest option, else `otherwise` (used for every unknown name)."""
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(options), n=1)
-    return f"; bedoelt u '{close[0]}'?" if close else otherwise
-
-
 def parse_list(path: Path, data: Any) -> tuple[str, list]:
     check = _Checker(path, data)
     unknown = set(check.data) - {"name", "description", "words"}
@@ -476,14 +457,6 @@ def parse_list(path: Path, data: Any) -> tuple[str, list]:
     if not entries:
         raise check.fail("words", "de lijst 'words' is leeg")
     return name, entries
-
-
-def builtin_rules_dir() -> Path:
-    """`rules/` inside the installed package, or at the top of a source checkout."""
-    packaged = resources.files("linter") / "rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "rules"
 
 
 def load_rules(

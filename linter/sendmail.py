@@ -17,7 +17,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,11 +24,9 @@ from pathlib import Path
 import click
 
 from .frontend import run_command
-
-from .api import linter_for
 from .config import apply_overrides, find_config, load_config
 from .reader import Source
-from .render import render_text
+from .warm import Answer, find_daemon
 
 EX_TEMPFAIL = 75  # sendmail's "try again later": clients keep the message
 EX_USAGE = 64
@@ -52,6 +49,8 @@ def _interrupt(signum, frame) -> None:  # noqa: ARG001 - signal handler signatur
 
 def recovery_dirs() -> list[Path]:
     """Where a kept message may go, best first: the state dir, the cache dir, home, a private /tmp folder."""
+    import tempfile  # only when a message is kept
+
     home = Path.home()
     state = os.environ.get("XDG_STATE_HOME") or str(home / ".local" / "state")
     cache = os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")
@@ -188,8 +187,10 @@ def keep(data: bytes, report_text: str, why: str) -> int:
 @click.option("--select", multiple=True, metavar="REGEL")
 @click.option("--ignore", multiple=True, metavar="REGEL")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None)
+@click.option("--no-daemon", is_flag=True,
+              help="Niet de draaiende lint-reply-serve gebruiken, altijd zelf controleren. Ook: LINT_REPLY_NO_DAEMON=1.")
 @click.argument("command", nargs=-1, required=True, metavar="-- OPDRACHT [ARG]...")
-def cli(mode, on_error, channel, model, config_path, no_config, time_budget, select, ignore, fail_on, command):
+def cli(mode, on_error, channel, model, config_path, no_config, time_budget, select, ignore, fail_on, no_daemon, command):
     """Controleer een uitgaande mail en geef hem door aan OPDRACHT (bijvoorbeeld msmtp)."""
     for number in STOP_SIGNALS:
         signal.signal(number, _interrupt)
@@ -197,7 +198,7 @@ def cli(mode, on_error, channel, model, config_path, no_config, time_budget, sel
     try:
         data = sys.stdin.buffer.read()
         return check_and_deliver(data, mode, on_error, channel, model, config_path, no_config, select, ignore, fail_on,
-                                 list(command), time_budget)
+                                 list(command), time_budget, no_daemon)
     except Interrupted as stop:
         if data is None:
             click.echo(f"lint-reply-sendmail: onderbroken ({stop}) voordat het bericht binnen was; niet verzonden.", err=True)
@@ -233,6 +234,8 @@ def within_budget(work, seconds: float):
 
 
 def _lint(config, data: bytes):
+    from .api import linter_for  # loads spaCy: only on the in-process path
+
     linter = linter_for(config)
     text = data.decode("utf-8", errors="replace")
     report = linter.lint_source(
@@ -242,8 +245,25 @@ def _lint(config, data: bytes):
     return linter, report
 
 
+def _config_name(config) -> str | None:
+    return str(config.path) if config.path else None
+
+
+def _lint_warm(config, data: bytes, time_budget: float, disabled: bool) -> Answer | None:
+    """The warm linter's answer for this message, or None (then lint in process)."""
+    daemon = find_daemon(config, disabled)
+    if daemon is None:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    source = Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=data)
+    options = {"channel": config.channel, "select": config.select, "ignore": config.ignore,
+               "min_words": config.min_words, "fail_on": config.fail_on}
+    render = {"format": "text", "colour": False, "config": _config_name(config), "width": None}
+    return daemon.lint([source], options, render, time_budget)
+
+
 def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, config_path, no_config: bool, select,
-                      ignore, fail_on, command: list[str], time_budget: float = 10.0) -> int:
+                      ignore, fail_on, command: list[str], time_budget: float = 10.0, no_daemon: bool = False) -> int:
     """Lint the message and deliver it, ask about it, or keep it (see the module docstring)."""
     try:
         # A lint-reply.toml in any parent folder could switch checks off unnoticed: the report
@@ -254,15 +274,23 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
         apply_overrides(config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model)
         if len(data) > config.max_size:
             raise ValueError(f"bericht groter dan {config.max_size} bytes (max-size)")
-        linter, report = within_budget(lambda: _lint(config, data), time_budget)
+        # The warm linter first; when it is absent or answers wrongly or late, the in-process
+        # lint below gets its full time budget, so the daemon never changes the outcome.
+        answer = _lint_warm(config, data, time_budget, no_daemon)
+        if answer is None:
+            from .render import render_text
+
+            linter, report = within_budget(lambda: _lint(config, data), time_budget)
+            answer = Answer(render_text([report], linter.pipeline, config=_config_name(config)),
+                            [bool(report.findings)], [report.fails(config.fail_on)])
     except Exception as error:  # noqa: BLE001 - whatever breaks in linting must not stop mail
         if on_error == "block":
             return keep(data, "", f"controleren mislukt ({type(error).__name__}: {error})")
         click.echo(f"lint-reply-sendmail: controleren mislukt ({type(error).__name__}: {error}); toch verzonden.", err=True)
         return deliver(command, data)
-    if not report.findings or not report.fails(config.fail_on):
+    if not answer.findings[0] or not answer.fails[0]:
         return deliver(command, data)
-    report_text = render_text([report], linter.pipeline, config=str(config.path) if config.path else None)
+    report_text = answer.output
     if mode == "warn":
         click.echo(report_text, err=True, nl=False)
         return deliver(command, data)

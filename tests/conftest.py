@@ -54,9 +54,15 @@ def labels(report) -> set[str]:
 
 @pytest.fixture(autouse=True)
 def _no_user_configuration(monkeypatch, tmp_path_factory):
-    """Tests never pick up a developer's own lint-reply.toml or user configuration."""
+    """Tests never pick up a developer's own lint-reply.toml, user configuration or running
+    warm linter: each test has its own empty runtime folder for the daemon's socket."""
     monkeypatch.delenv("LINT_REPLY_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+    for name in ("LINT_REPLY_SOCKET", "LINT_REPLY_NO_DAEMON"):
+        monkeypatch.delenv(name, raising=False)
+    runtime = tmp_path_factory.mktemp("xdg-runtime")
+    runtime.chmod(0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
 
 
 def require(module: str):

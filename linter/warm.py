@@ -1,0 +1,235 @@
+"""The warm linter's client: the hook and the CLI ask a running `lint-reply-serve` on a Unix socket first.
+
+Nothing here imports spaCy or the linter engine, so asking the daemon costs milliseconds.
+The daemon is used only when every check passes: the socket is a socket owned by this
+user with no group or other permission bits, in a folder only this user can change; it
+connects within `CONNECT_TIMEOUT`; it says who it is within `HELLO_TIMEOUT` and that is
+exactly who this process would be (package version, engine code, pipeline, rule-set digest
+of the rule files, packs, word lists and severities); and it answers the lint, with this
+process's own settings, within the time limit plus a margin, in the expected shape. On any
+doubt the functions return None and the caller lints in process as before: the daemon can
+make an answer faster, never different, and never costs a message.
+
+`LINT_REPLY_NO_DAEMON=1` (or `--no-daemon`) skips the lookup.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import importlib.util
+import json
+import os
+import socket
+import stat
+import sys
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+from .names import builtin_rules_dir
+from .paths import socket_path
+from .pipeline_info import resolve_model
+
+NO_DAEMON_ENV = "LINT_REPLY_NO_DAEMON"
+CONNECT_TIMEOUT = 0.1  # seconds: a local socket connects at once or not at all
+HELLO_TIMEOUT = 0.5  # the daemon answers "hello" from its event loop, even while it lints
+CLI_TIME_LIMIT = 60.0  # seconds the daemon may take for the command line (its own --time-limit may be less)
+LINT_MARGIN = 1.0  # seconds beyond the time limit the daemon was given, for the round trip
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # an answer larger than this is not one of ours
+HELLO_PATH = "/v1/local/hello"
+LINT_PATH = "/v1/local/lint"
+
+
+def daemon_disabled(flag: bool = False) -> bool:
+    """`--no-daemon`, or `LINT_REPLY_NO_DAEMON` set to anything but "" or "0"."""
+    return flag or os.environ.get(NO_DAEMON_ENV, "") not in ("", "0")
+
+
+def trusted_socket(path: Path) -> bool:
+    """A socket this user owns without group or other permission bits, in a folder that
+    only this user can change (so nobody swaps the socket between this check and connect)."""
+    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
+        return False
+    try:
+        info, folder = os.lstat(path), os.stat(path.parent)
+    except OSError:
+        return False
+    uid = os.getuid()
+    return (stat.S_ISSOCK(info.st_mode) and info.st_uid == uid and not info.st_mode & 0o077
+            and stat.S_ISDIR(folder.st_mode) and folder.st_uid == uid and not folder.st_mode & 0o022)  # fmt: skip
+
+
+# --- who a linter is -----------------------------------------------------------------
+
+
+def _hash_files(digest, folder: Path, files: Iterable[Path]) -> None:
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as error:  # both sides fail the same way later; the digest records it
+            data = f"<{error.strerror}>".encode()
+        name = str(path.relative_to(folder)).encode("utf-8", "surrogateescape")
+        digest.update(b"%d:%s%d:" % (len(name), name, len(data)) + data)
+
+
+def _tree(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    except OSError:
+        return []
+
+
+@lru_cache(maxsize=1)
+def engine_digest() -> str:
+    """The linter's own code and the versions of the libraries that shape its answer."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent
+    _hash_files(digest, package, sorted(package.glob("*.py")))
+    for library, file in (("spacy", "about.py"), ("simplemma", "__init__.py")):
+        spec = importlib.util.find_spec(library)  # finds without importing
+        if spec and spec.origin:
+            origin = Path(spec.origin).parent
+            _hash_files(digest, origin, [origin / file])
+    return digest.hexdigest()[:24]
+
+
+def rules_digest(rule_dirs: Iterable[Path], words: dict[str, list[str]], severity: dict[str, str]) -> str:
+    """The rule set as the linter would load it: the built-in rules, each pack, words and severities."""
+    digest = hashlib.sha256()
+    for folder in [builtin_rules_dir(), *rule_dirs]:
+        digest.update(str(folder).encode("utf-8", "surrogateescape") + b"\0")
+        _hash_files(digest, folder, _tree(folder))
+    digest.update(json.dumps([sorted(words.items()), sorted(severity.items())], ensure_ascii=False).encode())
+    return digest.hexdigest()[:24]
+
+
+def identity(config) -> dict[str, str]:
+    """Everything that decides a linter's answer besides the per-request options (`Config`)."""
+    model = resolve_model(config.model)
+    if model != "embedded" and Path(model).exists():
+        model = str(Path(model).resolve())
+    return {
+        "version": __version__,
+        "engine": engine_digest(),
+        "model": model,
+        "rules": rules_digest(config.rule_dirs, config.words, config.severity),
+    }
+
+
+# --- talking to the daemon -------------------------------------------------------------
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    """HTTP/1.1 over a Unix socket, with a short connect and a total deadline per request."""
+
+    def __init__(self, path: Path):
+        super().__init__("localhost", timeout=CONNECT_TIMEOUT)
+        self.unix_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(CONNECT_TIMEOUT)
+            sock.connect(str(self.unix_path))
+        except BaseException:
+            sock.close()
+            raise
+        self.sock = sock
+
+    def call(self, method: str, path: str, body: dict | None, seconds: float) -> Any:
+        """One request; the answer's JSON when the status is 200, else an exception."""
+        if self.sock is None:
+            self.connect()
+        self.sock.settimeout(seconds)
+        # A per-read time-out alone lets a trickling answer run on; the timer bounds the total.
+        timer = threading.Timer(seconds, self._cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            payload = None if body is None else json.dumps(body).encode("utf-8")
+            headers = {"Content-Type": "application/json"} if payload is not None else {}
+            self.request(method, path, body=payload, headers=headers)
+            response = self.getresponse()
+            data = response.read(MAX_ANSWER_BYTES + 1)
+        finally:
+            timer.cancel()
+        if response.status != 200 or len(data) > MAX_ANSWER_BYTES:
+            raise ValueError(f"status {response.status}")
+        return json.loads(data.decode("utf-8"))
+
+    def _cut(self) -> None:
+        sock = self.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the daemon said about the sources: the rendered output and, per source, findings and failure."""
+
+    output: str
+    findings: list[bool]
+    fails: list[bool]
+
+
+class Daemon:
+    """A daemon that said it is exactly the linter this process would load."""
+
+    def __init__(self, connection: _UnixConnection, me: dict[str, str], hello: dict):
+        self._connection, self._identity = connection, me
+        self.pipeline: str = hello["pipeline"]
+        self.rule_ids: frozenset[str] = frozenset(hello["rules"])
+
+    def lint(self, sources: list, options: dict[str, Any], render: dict[str, Any], time_limit: float) -> Answer | None:
+        """Lint `sources` (reader.Source) with this process's options; None when anything is off."""
+        body = {
+            "identity": self._identity, **options, **render, "time_limit": time_limit,
+            "sources": [{"path": s.path, "text": s.text, "encoding": s.encoding, "kind": s.kind,
+                         "data": base64.b64encode(s.data).decode("ascii")} for s in sources],
+        }  # fmt: skip
+        try:
+            answer = self._connection.call("POST", LINT_PATH, body, time_limit + LINT_MARGIN)
+            reports = answer["reports"]
+            findings = [item["findings"] for item in reports]
+            fails = [item["fails"] for item in reports]
+            output = answer["output"]
+        except Exception:  # noqa: BLE001 - whatever the daemon did wrong, the caller lints in process
+            return None
+        finally:
+            self.close()
+        if not (isinstance(output, str) and len(reports) == len(sources)
+                and all(isinstance(v, bool) for v in [*findings, *fails])):  # fmt: skip
+            return None
+        return Answer(output, findings, fails)
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def find_daemon(config, disabled: bool = False) -> Daemon | None:
+    """The warm linter for `config` (the merged settings), or None: then lint in process."""
+    if daemon_disabled(disabled):
+        return None
+    path = socket_path()
+    if not trusted_socket(path):
+        return None
+    connection = _UnixConnection(path)
+    try:
+        me = identity(config)
+        hello = connection.call("GET", HELLO_PATH, None, HELLO_TIMEOUT)
+        if hello.get("identity") != me or not isinstance(hello.get("pipeline"), str):
+            raise ValueError("another linter")
+        if not (isinstance(hello.get("rules"), list) and all(isinstance(r, str) for r in hello["rules"])):
+            raise ValueError("no rule list")
+        return Daemon(connection, me, hello)
+    except Exception:  # noqa: BLE001 - no daemon, a hung or wrong one: the caller lints in process
+        connection.close()
+        return None
