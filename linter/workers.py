@@ -15,7 +15,6 @@ import multiprocessing
 import signal
 import threading
 
-from .reader import Source
 from .render import render_reports
 from .report import reports_to_json
 

@@ -6,8 +6,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import socket
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,3 +78,34 @@ def require(module: str):
         if os.environ.get("CI") == "true" or os.environ.get("LINT_REPLY_REQUIRE_TEST_DEPS") == "1":
             pytest.fail(f"test dependency {module!r} is missing: {error}", pytrace=False)
         pytest.skip(f"{module} is not installed", allow_module_level=True)
+
+
+def starlette_test_client():
+    """Starlette's TestClient (it needs httpx, a test dependency)."""
+    require("httpx")
+    with warnings.catch_warnings():  # newer Starlette prefers httpx2 for its test client; httpx still works
+        warnings.filterwarnings("ignore", message=r".*httpx.*starlette\.testclient", category=UserWarning)
+        from starlette.testclient import TestClient
+    return TestClient
+
+
+@contextlib.contextmanager
+def smtp_sink() -> Iterator[tuple[int, list[bytes]]]:
+    """A local SMTP server (aiosmtpd) on a free loopback port: yields (port, messages received)."""
+    controller_module = require("aiosmtpd.controller")
+    received: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            received.append(envelope.original_content or envelope.content)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = controller_module.Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()

@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import threading
-import warnings
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,9 @@ from linter.reader import Source
 from linter.service import create_app
 from linter.workers import LintPool, perform
 
-from .conftest import get_linter, require
+from .conftest import get_linter, starlette_test_client
 
-require("httpx")
-with warnings.catch_warnings():  # newer Starlette prefers httpx2 for its test client; httpx still works
-    warnings.filterwarnings("ignore", message=r".*httpx.*starlette\.testclient", category=UserWarning)
-    from starlette.testclient import TestClient  # noqa: E402
+TestClient = starlette_test_client()
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = (ROOT / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import stat
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import require
+from .conftest import smtp_sink as local_smtp
 
 ROOT = Path(__file__).resolve().parent.parent
 # Child processes import the same `linter` as the tests (the source tree, or the installed copy).
@@ -151,23 +150,8 @@ def need(program: str) -> str:
 
 @pytest.fixture
 def smtp_server():
-    aiosmtpd = require("aiosmtpd.controller")
-    received: list[bytes] = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-            received.append(envelope.original_content or envelope.content)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = aiosmtpd.Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
+    with local_smtp() as sink:
+        yield sink
 
 
 def msmtp_config(tmp_path: Path, port: int) -> Path:

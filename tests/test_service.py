@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import warnings
 from pathlib import Path
 
 import pytest
 
-from .conftest import require
+from .conftest import require, starlette_test_client
 
-require("httpx")
-with warnings.catch_warnings():  # newer Starlette prefers httpx2 for its test client; httpx still works
-    warnings.filterwarnings("ignore", message=r".*httpx.*starlette\.testclient", category=UserWarning)
-    from starlette.testclient import TestClient  # noqa: E402
+TestClient = starlette_test_client()
 
 from linter.api import get_linter  # noqa: E402
 from linter.service import create_app  # noqa: E402

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import require
+from .conftest import smtp_sink as local_smtp
 from .marionette import Marionette
 from .test_web import Service
 
@@ -314,23 +314,8 @@ def thunderbird_installed() -> None:
 
 @pytest.fixture(scope="module")
 def smtp_sink():
-    controller_module = require("aiosmtpd.controller")
-    received: list[bytes] = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-            received.append(envelope.original_content or envelope.content)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = controller_module.Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
+    with local_smtp() as sink:
+        yield sink
 
 
 @pytest.fixture(scope="module")
