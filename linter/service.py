@@ -463,6 +463,10 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
         return 0
     import uvicorn
 
+    if not (hasattr(socket, "AF_UNIX") and hasattr(os, "getuid")):  # Windows: the port only
+        if socket_option or no_port:
+            raise click.UsageError("Unix-sockets zijn op dit systeem niet beschikbaar; gebruik de poort")
+        no_socket = True
     if no_port and no_socket:
         raise click.UsageError("--no-port en --no-socket samen laten niets over om op te luisteren")
     loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")

@@ -97,3 +97,13 @@ def test_a_socket_activated_service_answers_the_clients(tmp_path: Path, monkeypa
         service.terminate()
         service.wait(30)
     assert path.exists()  # the socket belongs to systemd: the service leaves it in place
+
+
+def test_without_unix_sockets_the_service_keeps_to_the_port(monkeypatch, capsys) -> None:
+    # As on Windows: no AF_UNIX (and no getuid). Asking for the socket alone is one line, exit 2.
+    from linter import service
+
+    monkeypatch.delattr(service.socket, "AF_UNIX")
+    assert serve_main(["--no-port"]) == 2
+    assert "Unix-sockets zijn op dit systeem niet beschikbaar" in capsys.readouterr().err
+    assert serve_main(["--socket", "/tmp/x.sock"]) == 2
