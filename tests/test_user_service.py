@@ -38,7 +38,7 @@ def test_install_writes_a_socket_activated_unit_pair_in_a_temporary_home(tmp_pat
     assert "DirectoryMode=0700" in socket_unit and "WantedBy=sockets.target" in socket_unit
     command = next(line for line in service_unit.splitlines() if line.startswith("ExecStart="))[len("ExecStart="):].split()
     assert Path(command[0]).is_absolute() and command[0].endswith("lint-reply-serve")
-    assert command[1:] == ["--no-port", "--time-limit", "15"] and "Environment" not in service_unit
+    assert command[1:] == ["--no-port", "--workers", "1", "--time-limit", "15"] and "Environment" not in service_unit
     assert "systemctl --user enable --now lint-reply.socket" in out and "systemctl --user daemon-reload" in out
     assert str(folder / "lint-reply.service") in out
 
@@ -47,9 +47,9 @@ def test_install_honours_xdg_config_home_model_and_config(tmp_path: Path, monkey
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     config = tmp_path / "lint-reply.toml"
     config.write_text('fail-on = "error"\n')
-    status, _ = _install(capsys, "--model", "embedded", "--config", str(config))
+    status, _ = _install(capsys, "--model", "embedded", "--config", str(config), "--workers", "2")
     service_unit = (tmp_path / "cfg" / "systemd" / "user" / "lint-reply.service").read_text()
-    assert status == 0 and f"--model embedded --config {config}" in service_unit
+    assert status == 0 and f"--workers 2 --time-limit 20 --model embedded --config {config}" in service_unit
     monkeypatch.setenv("LINT_REPLY_MODEL", "/opt/models/nl 100%")
     _install(capsys)
     service_unit = (tmp_path / "cfg" / "systemd" / "user" / "lint-reply.service").read_text()
