@@ -448,7 +448,7 @@ def _remove_socket(path: Path, inode: int) -> None:
 @click.option("--workers", type=click.IntRange(0, 64), default=None, metavar="N",
               help="Processen die naast elkaar controleren (standaard: een per processorkern; 0: alles in dit proces, een tegelijk).")
 @click.option("--install-user-service", is_flag=True,
-              help="Schrijf een systemd-gebruikersdienst (socket-geactiveerd) met deze --model, --config en --time-limit, en stop.")
+              help="Schrijf een systemd-gebruikersdienst (socket-geactiveerd) met deze --model, --config, --workers (standaard 1) en --time-limit, en stop.")
 def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_origin, max_body, token, allow_host, time_limit,
         workers, install_user_service):
     """Start de lokale dienst en webpagina van lint-reply.
@@ -459,10 +459,14 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
     if install_user_service:
         from .user_service import install
 
-        click.echo(install(model, config_path, time_limit))
+        click.echo(install(model, config_path, time_limit, workers))
         return 0
     import uvicorn
 
+    if not (hasattr(socket, "AF_UNIX") and hasattr(os, "getuid")):  # Windows: the port only
+        if socket_option or no_port:
+            raise click.UsageError("Unix-sockets zijn op dit systeem niet beschikbaar; gebruik de poort")
+        no_socket = True
     if no_port and no_socket:
         raise click.UsageError("--no-port en --no-socket samen laten niets over om op te luisteren")
     loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")

@@ -62,9 +62,13 @@ def _systemd_quote(argument: str) -> str:
     return shlex.quote(argument).replace("%", "%%").replace("$", "$$")
 
 
-def install(model: str | None, config: str | None, time_limit: float) -> str:
-    """Write both units; returns what to tell the user (Dutch)."""
-    arguments = [serve_command(), "--no-port", "--time-limit", f"{time_limit:g}"]
+def install(model: str | None, config: str | None, time_limit: float, workers: int | None = None) -> str:
+    """Write both units; returns what to tell the user (Dutch).
+
+    One worker by default: one person's hook and command line rarely lint at the same time,
+    and a worker (unlike the service's own thread) can be replaced when a lint runs too long."""
+    arguments = [serve_command(), "--no-port", "--workers", str(1 if workers is None else workers),
+                 "--time-limit", f"{time_limit:g}"]
     if model:
         arguments += ["--model", str(Path(model).absolute()) if Path(model).exists() else model]
     if config:

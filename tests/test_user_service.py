@@ -38,7 +38,7 @@ def test_install_writes_a_socket_activated_unit_pair_in_a_temporary_home(tmp_pat
     assert "DirectoryMode=0700" in socket_unit and "WantedBy=sockets.target" in socket_unit
     command = next(line for line in service_unit.splitlines() if line.startswith("ExecStart="))[len("ExecStart="):].split()
     assert Path(command[0]).is_absolute() and command[0].endswith("lint-reply-serve")
-    assert command[1:] == ["--no-port", "--time-limit", "15"] and "Environment" not in service_unit
+    assert command[1:] == ["--no-port", "--workers", "1", "--time-limit", "15"] and "Environment" not in service_unit
     assert "systemctl --user enable --now lint-reply.socket" in out and "systemctl --user daemon-reload" in out
     assert str(folder / "lint-reply.service") in out
 
@@ -47,9 +47,9 @@ def test_install_honours_xdg_config_home_model_and_config(tmp_path: Path, monkey
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     config = tmp_path / "lint-reply.toml"
     config.write_text('fail-on = "error"\n')
-    status, _ = _install(capsys, "--model", "embedded", "--config", str(config))
+    status, _ = _install(capsys, "--model", "embedded", "--config", str(config), "--workers", "2")
     service_unit = (tmp_path / "cfg" / "systemd" / "user" / "lint-reply.service").read_text()
-    assert status == 0 and f"--model embedded --config {config}" in service_unit
+    assert status == 0 and f"--workers 2 --time-limit 20 --model embedded --config {config}" in service_unit
     monkeypatch.setenv("LINT_REPLY_MODEL", "/opt/models/nl 100%")
     _install(capsys)
     service_unit = (tmp_path / "cfg" / "systemd" / "user" / "lint-reply.service").read_text()
@@ -97,3 +97,13 @@ def test_a_socket_activated_service_answers_the_clients(tmp_path: Path, monkeypa
         service.terminate()
         service.wait(30)
     assert path.exists()  # the socket belongs to systemd: the service leaves it in place
+
+
+def test_without_unix_sockets_the_service_keeps_to_the_port(monkeypatch, capsys) -> None:
+    # As on Windows: no AF_UNIX (and no getuid). Asking for the socket alone is one line, exit 2.
+    from linter import service
+
+    monkeypatch.delattr(service.socket, "AF_UNIX")
+    assert serve_main(["--no-port"]) == 2
+    assert "Unix-sockets zijn op dit systeem niet beschikbaar" in capsys.readouterr().err
+    assert serve_main(["--socket", "/tmp/x.sock"]) == 2
