@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
+from spacy.tokens import Span
 from spacy.schemas import validate_token_pattern
 
 from . import notation
@@ -253,13 +254,11 @@ class CompiledRules:
         wanted = [r.id for r in self.ruleset.rules if r.learned_cues and r.id in cues.models and not candidates.get(r.id)]
         if not wanted:
             return {}
-        sentences = [
-            (sentence, [t.text for t in sentence if not analysis.frame[t.i] and not analysis.quoted[t.i]])
-            for sentence in analysis.body_sentences
-        ]
+        sentences = body_tokens(analysis)
         if not sentences:
             return {}
         whole = features([word for _, tokens in sentences for word in tokens])
+        by_sentence = [(sentence, features(tokens)) for sentence, tokens in sentences]  # once, for every rule
         found = {}
         for rule_id in wanted:
             if not cues.fires(rule_id, whole):
@@ -267,10 +266,10 @@ class CompiledRules:
             # sentences where a rule named in `learned_not_with` hit are not this rule's to flag
             # ("Uw aanvraag is afgewezen." is a plain decision, not an abrupt closing)
             blocked = {analysis.sentence_of[s] for other in self.rules[rule_id].learned_not_with for s, _ in candidates.get(other, ())}
-            open_sentences = [pair for pair in sentences if analysis.sentence_of[pair[0].start] not in blocked]
+            open_sentences = [pair for pair in by_sentence if analysis.sentence_of[pair[0].start] not in blocked]
             if not open_sentences:
                 continue
-            best = max(open_sentences, key=lambda pair: cues.probability(rule_id, features(pair[1])))[0]
+            best = max(open_sentences, key=lambda pair: cues.probability(rule_id, pair[1]))[0]
             found[rule_id] = ((best.start, best.end), tuple(cues.strongest(rule_id, whole)))
         return found
 
@@ -335,6 +334,15 @@ class CompiledRules:
                 else:
                     spans.append((begin, end))
         return spans
+
+
+def body_tokens(analysis: Analysis) -> list[tuple[Span, list[str]]]:
+    """The writer's own words per body sentence, as the learned cues see them (training and run time):
+    no greeting or signature, and no quoted words of the customer."""
+    return [
+        (sentence, [t.text for t in sentence if not analysis.frame[t.i] and not analysis.quoted[t.i]])
+        for sentence in analysis.body_sentences
+    ]
 
 
 PATTERN_CACHE_VERSION = 1

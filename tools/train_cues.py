@@ -37,6 +37,7 @@ from linter.analysis import analyse  # noqa: E402
 from linter.api import Linter  # noqa: E402
 from linter.cues import features  # noqa: E402
 from linter.evaluate import load_corpus  # noqa: E402
+from linter.matching import body_tokens  # noqa: E402
 from linter.rules import CUES_FILE, load_rules  # noqa: E402
 
 REAL_TUNING = ROOT / "tests/corpus/real/tuning.jsonl"
@@ -50,9 +51,8 @@ MIN_POSITIVES = 20  # fewer real examples than this give no reliable estimate of
 
 
 def text_features(linter: Linter, text: str) -> str:
-    """The features of a text as the linter sees it: body words outside greeting and signature."""
-    analysis = analyse(linter.nlp, text)
-    tokens = [t.text for sentence in analysis.body_sentences for t in sentence if not analysis.frame[t.i]]
+    """The features of a text exactly as the linter scores them (`matching.body_tokens`)."""
+    tokens = [word for _, words in body_tokens(analyse(linter.nlp, text)) for word in words]
     return " ".join(sorted(features(tokens)))
 
 
