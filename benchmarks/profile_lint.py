@@ -53,7 +53,7 @@ import linter
 s = step("import linter (package: api, rules, matching, yaml, ...)", s)
 import linter.cli, linter.render
 s = step("import linter.cli + render (click, ...)", s)
-from linter.pipeline import load_pipeline
+from linter.engine.pipeline import load_pipeline
 nlp, info = load_pipeline({model!r})
 s = step("load_pipeline", s)
 nlp("x")
@@ -67,8 +67,8 @@ lt.lint({draft!r})
 s = step("second lint of the draft (warm)", s)
 linter.render.render_text([report], lt.pipeline, colour=False)
 s = step("render_text", s)
-from linter.rules import load_rules
-from linter.matching import CompiledRules
+from linter.engine.rules import load_rules
+from linter.engine.matching import CompiledRules
 rs = load_rules(None)
 s = step("  breakdown, again: load_rules (YAML)", s)
 CompiledRules(rs, nlp, use_dependencies=info.has_parser)
@@ -107,7 +107,7 @@ def stages(linter, texts: list[str], _unused=None) -> int:
     analyse = nlp(text) + clauses/quotes/frame; rules.run = the spaCy Matcher + guards;
     judge/report = the rest of Linter.lint.
     """
-    from linter.analysis import analyse
+    from linter.engine.analysis import analyse
 
     nlp, compiled = linter.nlp, linter.compiled
     # The token matching step inside CompiledRules.run.

@@ -6,15 +6,15 @@ import functools
 from pathlib import Path
 from typing import Iterable
 
-from .analysis import Analysis, analyse_doc
-from .judge import judge
-from .matching import CompiledRules
-from .pipeline import load_pipeline, make_doc
+from .engine.analysis import Analysis, analyse_doc
+from .engine.judge import judge
+from .engine.matching import CompiledRules
+from .engine.pipeline import load_pipeline, make_doc
 from .names import LONE_SURROGATE
 from .mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
 from .reader import Source
 from .report import Position, Report, remap
-from .rules import CHANNELS, RuleSet, load_rules
+from .engine.rules import CHANNELS, RuleSet, load_rules
 
 
 

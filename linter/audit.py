@@ -393,7 +393,7 @@ def summarize(records: Iterable[dict], top: int = 10) -> dict:
     Which elements show the handles, their titles and which rules are pitfalls come from the
     built-in rule set, and are written into the summary for the report page.
     """
-    from .rules import load_rules
+    from .engine.rules import load_rules
 
     ruleset = load_rules()
     handles = [rule.id for rule in ruleset.handle_elements()]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .analysis import analyse
+from .engine.analysis import analyse
 from .api import Linter
-from .rules import Rule
+from .engine.rules import Rule
 
 
 @dataclass

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .paths import SOCKET_NAME
-from .pipeline_info import MODEL_ENV
+from .engine.pipeline_info import MODEL_ENV
 
 UNIT = "lint-reply"
 

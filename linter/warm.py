@@ -33,7 +33,7 @@ from typing import Any, Iterable
 from . import __version__
 from .names import builtin_rules_dir
 from .paths import socket_path
-from .pipeline_info import resolve_model
+from .engine.pipeline_info import resolve_model
 
 NO_DAEMON_ENV = "LINT_REPLY_NO_DAEMON"
 CONNECT_TIMEOUT = 0.1  # seconds: a local socket connects at once or not at all
@@ -89,7 +89,8 @@ def engine_digest() -> str:
     """The linter's own code and the versions of the libraries that shape its answer."""
     digest = hashlib.sha256(sys.version.encode())
     package = Path(__file__).resolve().parent
-    _hash_files(digest, package, sorted(package.glob("*.py")))
+    # every module of the package, sub-packages included: the engine lives in linter/engine/
+    _hash_files(digest, package, [path for path in _tree(package) if path.suffix == ".py"])
     for library, file in (("spacy", "about.py"), ("simplemma", "__init__.py")):
         spec = importlib.util.find_spec(library)  # finds without importing
         if spec and spec.origin:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from linter import Linter
-from linter.matching import _patterns_digest
-from linter.pipeline import load_pipeline
-from linter.rules import load_rules
+from linter.engine.matching import _patterns_digest
+from linter.engine.pipeline import load_pipeline
+from linter.engine.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = (ROOT / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8")
@@ -79,7 +79,7 @@ def test_json_stays_utf8_for_a_file_name_that_is_not(tmp_path: Path) -> None:
 ])
 def test_pack_escape_hatch_refuses_unbounded_patterns(tmp_path: Path, token: str, why: str) -> None:
     """A pack's raw spaCy patterns take only what the notation can produce; refused with file:line."""
-    from linter.rules import RuleError
+    from linter.engine.rules import RuleError
 
     pack = tmp_path / "pack"
     pack.mkdir()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from linter.api import Linter
-from linter.cues import Cues, features
-from linter.rules import CUES_FILE, RuleError, builtin_rules_dir, load_rules
+from linter.engine.cues import Cues, features
+from linter.engine.rules import CUES_FILE, RuleError, builtin_rules_dir, load_rules
 
 SHIPPED = builtin_rules_dir() / CUES_FILE
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from linter.cli import main
-from linter.rules import RuleError, builtin_rules_dir, load_rules
+from linter.engine.rules import RuleError, builtin_rules_dir, load_rules
 
 VALID = textwrap.dedent(
     """\
@@ -106,7 +106,7 @@ def test_cli_reports_broken_rules_with_exit_2(tmp_path: Path, monkeypatch, capsy
     directory = write_rules(tmp_path, VALID.replace("kind: pitfall", "kind: trap"))
     from linter.api import get_linter
 
-    monkeypatch.setattr("linter.rules.builtin_rules_dir", lambda: directory)
+    monkeypatch.setattr("linter.engine.rules.builtin_rules_dir", lambda: directory)
     get_linter.cache_clear()
     try:
         status = main(["--model", "embedded", "--list-rules"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from linter.rules import load_rules
+from linter.engine.rules import load_rules
 
 PACKAGE = Path(__file__).resolve().parent.parent / "linter"
 

@@ -17,7 +17,7 @@ from . import register
 from .analysis import Analysis
 from .matching import Hit
 from .pipeline_info import PipelineInfo
-from .report import Element, Finding, HandleStatus, Position, Report
+from ..report import Element, Finding, HandleStatus, Position, Report
 from .rules import REPLY_CHECK_NAMES, Rule, RuleSet
 
 def judge(

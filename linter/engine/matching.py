@@ -371,7 +371,7 @@ def _patterns_digest(ruleset: RuleSet, nlp: Language) -> str:
 
     import spacy
 
-    from . import __version__
+    from .. import __version__
 
     parts = [
         PATTERN_CACHE_VERSION, __version__, spacy.__version__, nlp.lang, nlp.meta.get("name"), nlp.meta.get("version"),

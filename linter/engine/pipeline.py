@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from .pipeline_info import MODEL_ENV, PREFERRED_MODEL, PipelineError, PipelineInfo, resolve_model  # noqa: F401 - re-exported
 
 from .notation import fold
-from .paths import cache_dir
+from ..paths import cache_dir
 
 MAX_TEXT_CHARS = 5_000_000  # the reader's size limit; spaCy's own default (1,000,000) is lower
 # simplemma lists some dialect or archaic spellings ("he" for hebben) and clitics ("z'n" for
