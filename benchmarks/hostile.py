@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from linter import Linter  # noqa: E402
-from linter.reader import Source  # noqa: E402
+from linter.input.reader import Source  # noqa: E402
 
 SENTENCE = "Helaas kunnen wij uw aanvraag niet toekennen, omdat u te laat was. "
 HEAD = "From: a@example.nl\nTo: b@example.com\nSubject: x\nMIME-Version: 1.0\n"

@@ -11,8 +11,8 @@ from .engine.judge import judge
 from .engine.matching import CompiledRules
 from .engine.pipeline import load_pipeline, make_doc
 from .names import LONE_SURROGATE
-from .mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
-from .reader import Source
+from .input.mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
+from .input.reader import Source
 from .report import Position, Report, remap
 from .engine.rules import CHANNELS, RuleSet, load_rules
 

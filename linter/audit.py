@@ -27,8 +27,8 @@ import click
 from .frontend import run_command
 
 from .api import LONE_SURROGATE
-from .mail import read_message
-from .reader import InputError, decode
+from .input.mail import read_message
+from .input.reader import InputError, decode
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(\+?\d[\d \-]{7,}\d)(?!\w)")

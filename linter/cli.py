@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from . import __version__, dutch_click
 from .config import Config, ConfigError, apply_overrides, check_rule_ids, find_config, load_config
 from .engine.pipeline_info import PipelineError
-from .reader import InputError, read_source
+from .input.reader import InputError, read_source
 from .names import CHANNELS, RuleError, builtin_rules_dir, did_you_mean
 from .warm import CLI_TIME_LIMIT, find_daemon
 

@@ -25,7 +25,7 @@ import click
 
 from .frontend import run_command
 from .config import apply_overrides, find_config, load_config
-from .reader import Source
+from .input.reader import Source
 from .warm import Answer, find_daemon
 
 EX_TEMPFAIL = 75  # sendmail's "try again later": clients keep the message

@@ -33,7 +33,7 @@ from . import __version__
 from .frontend import run_command
 from .names import CHANNELS, LONE_SURROGATE
 from .config import FAIL_ON, Config, apply_overrides, find_config, load_config
-from .reader import Source
+from .input.reader import Source
 from .report import report_schema
 from .paths import socket_path
 from .warm import HELLO_PATH, LINT_PATH, identity

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.mail import customer_signals, is_upset, looks_like_email, read_message
-from linter.reader import read_source
+from linter.input.mail import customer_signals, is_upset, looks_like_email, read_message
+from linter.input.reader import read_source
 
 from .conftest import get_linter
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from linter.config import Config
-from linter.reader import Source
+from linter.input.reader import Source
 from linter.service import create_app
 from linter.workers import LintPool, perform
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from linter.cli import main as cli_main  # noqa: E402
-from linter.reader import InputError, decode  # noqa: E402
+from linter.input.reader import InputError, decode  # noqa: E402
 from linter.report import Position  # noqa: E402
 
 from .conftest import get_linter  # noqa: E402

@@ -22,7 +22,7 @@ import pytest
 from linter import warm
 from linter.config import Config
 from linter.paths import socket_path
-from linter.reader import read_source
+from linter.input.reader import read_source
 
 from .conftest import get_linter
 from .test_sendmail import BAD_BODY, CHILD_PATH, GOOD_BODY, message

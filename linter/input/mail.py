@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from email.parser import HeaderParser
 from html.parser import HTMLParser
 
-from .engine.analysis import SIGN_OFF
+from ..engine.analysis import SIGN_OFF
 
 HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
 MAIL_HEADERS = {"from", "to", "subject", "date", "message-id", "mime-version", "received", "return-path", "in-reply-to"}
