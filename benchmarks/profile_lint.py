@@ -51,8 +51,8 @@ import spacy
 s = step("import spacy", s)
 import linter
 s = step("import linter (package: api, rules, matching, yaml, ...)", s)
-import linter.cli, linter.render
-s = step("import linter.cli + render (click, ...)", s)
+import linter.frontends.cli, linter.render
+s = step("import linter.frontends.cli + render (click, ...)", s)
 from linter.engine.pipeline import load_pipeline
 nlp, info = load_pipeline({model!r})
 s = step("load_pipeline", s)

@@ -94,7 +94,7 @@ def test_pack_escape_hatch_refuses_unbounded_patterns(tmp_path: Path, token: str
 
 
 def _audit(tmp_path: Path, *inputs: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from linter.audit import main; raise SystemExit(main())", *inputs,
+    return subprocess.run([sys.executable, "-c", "from linter.frontends.audit import main; raise SystemExit(main())", *inputs,
                            "--out", str(tmp_path / "out"), *extra], capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "LINT_REPLY_MODEL": "embedded"})  # fmt: skip
 
@@ -147,7 +147,7 @@ def test_audit_outputs_are_private_and_an_unwritable_out_is_one_line(tmp_path: P
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the output folder should be")
-    result = subprocess.run([sys.executable, "-c", "from linter.audit import main; raise SystemExit(main())", str(replies),
+    result = subprocess.run([sys.executable, "-c", "from linter.frontends.audit import main; raise SystemExit(main())", str(replies),
                              "--out", str(blocked / "out")], capture_output=True, text=True, timeout=300,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "LINT_REPLY_MODEL": "embedded"})  # fmt: skip
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from linter.api import get_linter
-from linter.cli import main
+from linter.frontends.cli import main
 from linter.config import ConfigError, find_config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -129,7 +129,7 @@ def test_html_file_is_read_as_text(tmp_path: Path) -> None:
 
 def test_mail_findings_name_the_line_the_writer_sees(tmp_path) -> None:
     """In an e-mail the report counts lines of the new text (the file line follows for tools)."""
-    from linter.cli import main
+    from linter.frontends.cli import main
 
     message = tmp_path / "reply.eml"
     message.write_text(

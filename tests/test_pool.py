@@ -14,8 +14,8 @@ import pytest
 
 from linter.config import Config
 from linter.input.reader import Source
-from linter.service import create_app
-from linter.workers import LintPool, perform
+from linter.frontends.service import create_app
+from linter.frontends.workers import LintPool, perform
 
 from .conftest import get_linter, starlette_test_client
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.cli import main
+from linter.frontends.cli import main
 from linter.engine.rules import RuleError, builtin_rules_dir, load_rules
 
 VALID = textwrap.dedent(

@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__
-from .frontend import run_command
-from .names import CHANNELS, LONE_SURROGATE
-from .config import FAIL_ON, Config, apply_overrides, find_config, load_config
-from .input.reader import Source
-from .report import report_schema
-from .paths import socket_path
+from .. import __version__
+from .command import run_command
+from ..names import CHANNELS, LONE_SURROGATE
+from ..config import FAIL_ON, Config, apply_overrides, find_config, load_config
+from ..input.reader import Source
+from ..report import report_schema
+from ..paths import socket_path
 from .warm import HELLO_PATH, LINT_PATH, identity
 from .workers import JobFailed, LintPool, default_size, perform
 
@@ -45,7 +45,7 @@ LOCAL_MAX_BODY = 64_000_000  # the hook's and the CLI's inputs (text and bytes) 
 log = logging.getLogger("lint-reply.serve")
 
 if TYPE_CHECKING:
-    from .api import Linter
+    from ..api import Linter
 
 
 class ApiError(Exception):
@@ -55,7 +55,7 @@ class ApiError(Exception):
 
 
 def _page() -> str:
-    packaged = resources.files("linter") / "static" / "index.html"
+    packaged = resources.files("linter.frontends") / "static" / "index.html"
     return packaged.read_text(encoding="utf-8")
 
 
@@ -480,7 +480,7 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
     size = default_size() if workers is None else workers
     pool = LintPool(config, size) if size else None  # the workers load while this process does
     try:
-        from .api import linter_for  # loads spaCy: not for --help or --install-user-service
+        from ..api import linter_for  # loads spaCy: not for --help or --install-user-service
 
         linter = linter_for(config)
         if pool:

@@ -30,10 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__
-from .names import builtin_rules_dir
-from .paths import socket_path
-from .engine.pipeline_info import resolve_model
+from .. import __version__
+from ..names import builtin_rules_dir
+from ..paths import socket_path
+from ..engine.pipeline_info import resolve_model
 
 NO_DAEMON_ENV = "LINT_REPLY_NO_DAEMON"
 CONNECT_TIMEOUT = 0.1  # seconds: a local socket connects at once or not at all
@@ -88,7 +88,7 @@ def _tree(folder: Path) -> list[Path]:
 def engine_digest() -> str:
     """The linter's own code and the versions of the libraries that shape its answer."""
     digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the whole `linter` package
     # every module of the package, sub-packages included: the engine lives in linter/engine/
     _hash_files(digest, package, [path for path in _tree(package) if path.suffix == ".py"])
     for library, file in (("spacy", "about.py"), ("simplemma", "__init__.py")):

@@ -24,11 +24,10 @@ from typing import Iterable, Iterator
 
 import click
 
-from .frontend import run_command
-
-from .api import LONE_SURROGATE
-from .input.mail import read_message
-from .input.reader import InputError, decode
+from .command import run_command
+from ..names import LONE_SURROGATE
+from ..input.mail import read_message
+from ..input.reader import InputError, decode
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(\+?\d[\d \-]{7,}\d)(?!\w)")
@@ -190,8 +189,8 @@ _worker_options: dict = {}
 def _init_worker(model: str | None, config_path: str | None = None) -> None:
     """The linter of one audit process, built from lint-reply.toml like every other front end."""
     global _worker_linter, _worker_options
-    from .api import linter_for
-    from .config import apply_overrides, find_config, load_config
+    from ..api import linter_for
+    from ..config import apply_overrides, find_config, load_config
 
     config = load_config(find_config(config_path))
     apply_overrides(config, model=model)
@@ -225,7 +224,7 @@ def lint_batch(replies: list[Reply], linter=None, include_text: bool = False) ->
 
 def lint_jsonl_lines(lines: Iterable[str], model: str | None = None, names: Fields = Fields()) -> list[dict]:
     """JSONL lines -> findings.jsonl records; what one task of a distributed run does (see examples/dask_audit.py)."""
-    from .api import get_linter
+    from ..api import get_linter
 
     return lint_batch(list(replies_from_jsonl(lines, names)), linter=get_linter(model))
 
@@ -393,7 +392,7 @@ def summarize(records: Iterable[dict], top: int = 10) -> dict:
     Which elements show the handles, their titles and which rules are pitfalls come from the
     built-in rule set, and are written into the summary for the report page.
     """
-    from .engine.rules import load_rules
+    from ..engine.rules import load_rules
 
     ruleset = load_rules()
     handles = [rule.id for rule in ruleset.handle_elements()]
