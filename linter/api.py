@@ -8,7 +8,8 @@ from typing import Iterable
 
 from .engine.analysis import Analysis, analyse_doc
 from .engine.judge import judge
-from .engine.matching import CompiledRules
+from .engine.compile import compile_rules, word_list_finder
+from .engine.match import RuleMatcher
 from .engine.pipeline import load_pipeline, make_doc
 from .names import LONE_SURROGATE
 from .input.mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
@@ -37,7 +38,8 @@ class Linter:
         self.ruleset: RuleSet = load_rules(
             list(rule_dirs) if rule_dirs else None, packs=list(packs), words=words, severity=severity
         )
-        self.compiled = CompiledRules(self.ruleset, self.nlp, use_dependencies=self.pipeline.has_parser)
+        patterns = compile_rules(self.ruleset, self.nlp)
+        self.matcher = RuleMatcher(self.ruleset, self.nlp, patterns, use_dependencies=self.pipeline.has_parser)
 
     def lint(
         self,
@@ -78,7 +80,7 @@ class Linter:
 
     def _judge(self, analysis: Analysis, channel, select, ignore, min_words, path, customer_upset) -> Report:
         chosen, skipped = set(select or ()), set(ignore or ()) | self.ruleset.disabled
-        hits = self.compiled.run(analysis)
+        hits = self.matcher.run(analysis)
         report = judge(
             analysis,
             hits,
@@ -131,12 +133,12 @@ class Linter:
     @functools.cached_property
     def upset_words(self):
         """Finds the words of `rules/lists/customer-upset.yaml` in a text (built on first use)."""
-        return self.compiled.list_finder("customer-upset", self.nlp)
+        return word_list_finder(self.ruleset, self.nlp, "customer-upset")
 
     @functools.cached_property
     def threat_words(self):
         """Finds the words of `rules/lists/customer-threat.yaml` (which upset words are threats)."""
-        return self.compiled.list_finder("customer-threat", self.nlp)
+        return word_list_finder(self.ruleset, self.nlp, "customer-threat")
 
 
 @functools.lru_cache(maxsize=8)

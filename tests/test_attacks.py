@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from linter import Linter
-from linter.engine.matching import _patterns_digest
+from linter.engine.compile import patterns_digest
 from linter.engine.pipeline import load_pipeline
 from linter.engine.rules import load_rules
 
@@ -20,7 +20,7 @@ BAD = (ROOT / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8
 
 def _cache_file(cache_home: Path) -> Path:
     nlp, _ = load_pipeline("embedded")
-    return cache_home / "lint-reply" / f"patterns-{_patterns_digest(load_rules(), nlp)}.json"
+    return cache_home / "lint-reply" / f"patterns-{patterns_digest(load_rules(), nlp)}.json"
 
 
 @pytest.mark.parametrize("content", ["[]", '{"a": 1}', "[[1, 2]]", '[["x", "capitulation", "pattern", [], "overlap", 0, []]]', "[" * 100_000])

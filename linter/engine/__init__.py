@@ -6,7 +6,8 @@ What it holds, in the order the data goes through it:
 - `rules` reads and validates the rule files, written in the phrase `notation`, with their
   learned `cues`;
 - `analysis` runs the pipeline once and marks clauses, quotes, conditions, greeting and signature;
-- `matching` compiles the rules into spaCy matchers, runs them and applies the guards;
+- `compile` turns the rules into Matcher patterns (with the word `forms` of each `[lemma]`)
+  and keeps them in a disk cache; `match` runs them and applies the guards;
 - `judge` turns the hits into findings, elements and the checklist of handles, with
   suggestions in the writer's own `register` (u or je).
 

@@ -15,7 +15,7 @@ from spacy.tokens import Span
 
 from . import register
 from .analysis import Analysis
-from .matching import Hit
+from .match import Hit
 from .pipeline_info import PipelineInfo
 from ..report import Element, Finding, HandleStatus, Position, Report
 from .rules import REPLY_CHECK_NAMES, Rule, RuleSet
