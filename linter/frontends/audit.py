@@ -26,7 +26,7 @@ import click
 
 from .command import run_command
 from ..names import LONE_SURROGATE
-from ..input.mail import read_message
+from ..input.extract import extract_message
 from ..input.reader import InputError, decode
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -61,7 +61,7 @@ class Fields:
 
 
 def _from_mail(reply_id: str, data: bytes) -> Reply:
-    _, mail = read_message(data)
+    mail = extract_message(data)
     return Reply(reply_id, mail.new.text, fields={"subject": mail.subject} if mail.subject else {})
 
 
