@@ -54,7 +54,7 @@ SHAPES = ["repeated 'u. '", "quoted-printable mail", "base64 mail", "HTML mail",
 def timed(linter: Linter, text: str, kind: str) -> float:
     started = time.perf_counter()
     if kind == "email":
-        linter.lint_source(Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=text.encode()))
+        linter.lint_source(Source(path="<mail>", text=text, kind="email", data=text.encode()))
     else:
         linter.lint(text)
     return time.perf_counter() - started

@@ -79,7 +79,7 @@ def test_json_stays_utf8_for_a_file_name_that_is_not(tmp_path: Path) -> None:
 ])
 def test_pack_escape_hatch_refuses_unbounded_patterns(tmp_path: Path, token: str, why: str) -> None:
     """A pack's raw spaCy patterns take only what the notation can produce; refused with file:line."""
-    from linter.engine.rules import RuleError
+    from linter.names import RuleError
 
     pack = tmp_path / "pack"
     pack.mkdir()

@@ -204,7 +204,8 @@ def test_an_unknown_rule_under_severity_stops_every_front_end(tmp_path: Path) ->
     """Not only the CLI: the hook, service and audit build their linter through load_rules too."""
     import pytest
 
-    from linter.engine.rules import RuleError, load_rules
+    from linter.engine.rules import load_rules
+    from linter.names import RuleError
 
     with pytest.raises(RuleError, match="onbekende regel 'capitulatoin'; bedoelt u 'capitulation'"):
         load_rules(severity={"capitulatoin": "error"})

@@ -9,7 +9,8 @@ import pytest
 
 from linter.api import Linter
 from linter.engine.cues import Cues, features
-from linter.engine.rules import CUES_FILE, RuleError, builtin_rules_dir, load_rules
+from linter.engine.rules import CUES_FILE, load_rules
+from linter.names import RuleError, builtin_rules_dir
 
 SHIPPED = builtin_rules_dir() / CUES_FILE
 

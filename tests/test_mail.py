@@ -101,7 +101,7 @@ def test_upset_customer_needs_acknowledgement_even_without_bad_news() -> None:
         "Op 4 jun. 2024, om 10:12 heeft Smit <b@example.com> het volgende geschreven:\n"
         "> Dit is SCHANDALIG. Ik ben woedend, al drie weken lekt het!!!\n"
     ).encode()
-    report = linter.lint_source(Source(path="<mail>", text=data.decode(), encoding="utf-8", kind="email", data=data))
+    report = linter.lint_source(Source(path="<mail>", text=data.decode(), kind="email", data=data))
     assert report.bad_news is False
     finding = next(f for f in report.findings if f.rule == "missing-emotion-acknowledgement")
     assert "De klant lijkt boos" in finding.message and finding.text.startswith("De monteur komt morgen")

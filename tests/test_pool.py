@@ -64,7 +64,7 @@ def test_the_pool_gives_the_same_answers_as_the_service_thread(pool) -> None:
 
 
 def test_local_jobs_are_the_same_in_a_worker(pool) -> None:
-    source = Source(path="concept.txt", text=BAD, encoding="utf-8")
+    source = Source(path="concept.txt", text=BAD)
     job = ("local", [source], {"channel": "email", "select": [], "ignore": [], "min_words": 0},
            {"format": "text", "colour": False, "config": None, "width": None}, "warning")
 

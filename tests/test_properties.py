@@ -69,11 +69,11 @@ def test_trained_pipeline_on_any_text(text: str) -> None:
 @given(st.binary(max_size=400))
 def test_reader_on_any_bytes(data: bytes) -> None:
     try:
-        text, encoding = decode(data, "x")
+        text = decode(data, "x")
     except InputError as error:
         assert str(error).startswith("x: ")
         return
-    assert isinstance(text, str) and encoding in ("utf-8", "utf-8-sig", "utf-16", "cp1252")
+    assert isinstance(text, str)
 
 
 @FAST

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from linter.frontends.cli import main
-from linter.engine.rules import RuleError, builtin_rules_dir, load_rules
+from linter.engine.rules import load_rules
+from linter.names import RuleError, builtin_rules_dir
 
 VALID = textwrap.dedent(
     """\

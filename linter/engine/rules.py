@@ -15,7 +15,7 @@ import yaml
 
 from . import notation
 from .cues import Cues
-from ..names import CHANNELS, SEVERITIES, RuleError, builtin_rules_dir, did_you_mean  # noqa: F401 - re-exported
+from ..names import CHANNELS, SEVERITIES, RuleError, builtin_rules_dir, did_you_mean
 
 KINDS = ("pitfall", "missing", "element")
 SCOPES = ("overlap", "clause", "sentence", "reply")

@@ -128,8 +128,7 @@ def _from_file(path: Path, reply_id: str) -> Reply:
     data = path.read_bytes()
     if path.suffix.lower() == ".eml":
         return _from_mail(reply_id, data)
-    text, _ = decode(data, reply_id)
-    return Reply(reply_id, text)
+    return Reply(reply_id, decode(data, reply_id))
 
 
 def _is_mbox(path: Path) -> bool:

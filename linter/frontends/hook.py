@@ -235,7 +235,7 @@ def _lint(config, data: bytes):
     linter = linter_for(config)
     text = data.decode("utf-8", errors="replace")
     report = linter.lint_source(
-        Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=data),
+        Source(path="<mail>", text=text, kind="email", data=data),
         channel=config.channel, select=config.select, ignore=config.ignore, min_words=config.min_words,
     )  # fmt: skip
     return linter, report
@@ -251,7 +251,7 @@ def _lint_warm(config, data: bytes, time_budget: float, disabled: bool) -> Answe
     if daemon is None:
         return None
     text = data.decode("utf-8", errors="replace")
-    source = Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=data)
+    source = Source(path="<mail>", text=text, kind="email", data=data)
     options = {"channel": config.channel, "select": config.select, "ignore": config.ignore,
                "min_words": config.min_words, "fail_on": config.fail_on}
     render = {"format": "text", "colour": False, "config": _config_name(config), "width": None}

@@ -134,7 +134,7 @@ LOCAL_FIELDS = {
     "time_limit": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 3600,
     "sources": lambda v: isinstance(v, list) and 0 < len(v) <= 10_000,
 }
-SOURCE_FIELDS = {"path": str, "text": str, "encoding": str, "kind": str, "data": str}
+SOURCE_FIELDS = {"path": str, "text": str, "kind": str, "data": str}
 
 
 def local_request(data: dict) -> list[Source]:
@@ -154,7 +154,7 @@ def local_request(data: dict) -> list[Source]:
         except binascii.Error:
             raise ApiError(422, "ongeldige bron: data is geen base64") from None
         text = LONE_SURROGATE.sub("\ufffd", item["text"])
-        sources.append(Source(path=item["path"], text=text, encoding=item["encoding"], kind=item["kind"], data=raw))
+        sources.append(Source(path=item["path"], text=text, kind=item["kind"], data=raw))
     return sources
 
 
@@ -270,7 +270,7 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
     async def lint_message(request: Request) -> Response:
         message, channel = field(await body_json(request), "message", {"message", "channel"})
         data = message.encode("utf-8", errors="surrogatepass")
-        source = Source(path="<bericht>", text=message, encoding="utf-8", kind="email", data=data)
+        source = Source(path="<bericht>", text=message, kind="email", data=data)
         return JSONResponse(await run_job(request, ("source", source, {"channel": channel, **options}), time_limit))
 
     served = [0]  # lints answered for the hook and the CLI; `hello` reports it

@@ -193,7 +193,7 @@ class Daemon:
         """Lint `sources` (reader.Source) with this process's options; None when anything is off."""
         body = {
             "identity": self._identity, **options, **render, "time_limit": time_limit,
-            "sources": [{"path": s.path, "text": s.text, "encoding": s.encoding, "kind": s.kind,
+            "sources": [{"path": s.path, "text": s.text, "kind": s.kind,
                          "data": base64.b64encode(s.data).decode("ascii")} for s in sources],
         }  # fmt: skip
         try:
