@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engine.analysis import analyse
 from .api import Linter
+from .engine.analysis import analyse
 from .engine.rules import Rule
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import asdict, dataclass, field
 
-from .engine.pipeline_info import PipelineInfo
+from .names import PipelineInfo
 
 JSON_VERSION = 1
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}

@@ -2,7 +2,7 @@
 
 What it holds, in the order the data goes through it:
 
-- `pipeline` loads the Dutch spaCy pipeline (`pipeline_info` describes it without loading spaCy);
+- `pipeline` loads the Dutch spaCy pipeline (`linter.names` describes it without loading spaCy);
 - `rules` reads and validates the rule files, written in the phrase `notation`, with their
   learned `cues`;
 - `analysis` runs the pipeline once and marks clauses, quotes, conditions, greeting and signature;

@@ -21,9 +21,9 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..names import PipelineError, PipelineInfo, resolve_model
 from ..paths import read_cache, write_cache
 from .notation import fold
-from .pipeline_info import PipelineError, PipelineInfo, resolve_model
 
 MAX_TEXT_CHARS = 5_000_000  # the reader's size limit; spaCy's own default (1,000,000) is lower
 

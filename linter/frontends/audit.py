@@ -24,10 +24,10 @@ from typing import Iterable, Iterator
 
 import click
 
-from .command import run_command
-from ..names import LONE_SURROGATE
 from ..input.extract import extract_message
 from ..input.reader import InputError, decode
+from ..names import LONE_SURROGATE
+from .command import run_command
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(\+?\d[\d \-]{7,}\d)(?!\w)")

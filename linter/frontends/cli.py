@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import dutch_click
 from ..config import Config, ConfigError, apply_overrides, check_rule_ids, find_config, load_config
-from ..engine.pipeline_info import PipelineError
 from ..input.reader import InputError, read_source
-from ..names import CHANNELS, RuleError, builtin_rules_dir, did_you_mean
+from ..names import CHANNELS, PipelineError, RuleError, builtin_rules_dir, did_you_mean
+from . import dutch_click
 from .warm import CLI_TIME_LIMIT, find_daemon
 
 if TYPE_CHECKING:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import click
 
-from .command import run_command
 from ..config import apply_overrides, find_config, load_config
 from ..input.reader import Source
+from .command import run_command
 from .warm import Answer, find_daemon
 
 EX_TEMPFAIL = 75  # sendmail's "try again later": clients keep the message

@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import __version__
-from .command import run_command
-from ..names import CHANNELS, LONE_SURROGATE
 from ..config import FAIL_ON, Config, apply_overrides, find_config, load_config
 from ..input.reader import Source
-from ..report import report_schema
+from ..names import CHANNELS, LONE_SURROGATE
 from ..paths import socket_path
+from ..report import report_schema
+from .command import run_command
 from .warm import HELLO_PATH, LINT_PATH, identity
 from .workers import JobFailed, LintPool, default_size, perform
 

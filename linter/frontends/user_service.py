@@ -13,8 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from ..names import MODEL_ENV
 from ..paths import SOCKET_NAME
-from ..engine.pipeline_info import MODEL_ENV
 
 UNIT = "lint-reply"
 

@@ -31,9 +31,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import __version__
-from ..names import builtin_rules_dir
+from ..names import builtin_rules_dir, resolve_model
 from ..paths import socket_path
-from ..engine.pipeline_info import resolve_model
 
 NO_DAEMON_ENV = "LINT_REPLY_NO_DAEMON"
 CONNECT_TIMEOUT = 0.1  # seconds: a local socket connects at once or not at all
