@@ -79,3 +79,29 @@ def resolve_model(model: str | None = None) -> str:
     if choice:
         return choice
     return PREFERRED_MODEL if importlib.util.find_spec(PREFERRED_MODEL) is not None else "embedded"
+
+
+def describe_unloaded(model: str | None = None) -> str | None:
+    """What `load_pipeline(model)` would describe, read from package metadata without loading
+    spaCy (for `--version`); None when the model's meta.json cannot tell, so the caller loads it
+    and reports whatever is wrong the usual way."""
+    import json
+    from importlib import metadata
+    from pathlib import Path
+
+    choice = resolve_model(model)
+    try:
+        if choice == "embedded":
+            return PipelineInfo("embedded_default", f"spacy-{metadata.version('spacy')}", "embedded", False).describe()
+        folder = Path(choice)
+        if not folder.is_dir():
+            spec = importlib.util.find_spec(choice)
+            if spec is None or not spec.submodule_search_locations:
+                return None
+            folder = Path(next(iter(spec.submodule_search_locations)))
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, ImportError, metadata.PackageNotFoundError):
+        return None
+    if meta.get("lang") != "nl" or not meta.get("name"):
+        return None
+    return PipelineInfo(f"nl_{meta['name']}", str(meta.get("version", "")), "trained", False).describe()

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..config import Config, ConfigError, apply_overrides, check_rule_ids, find_config, load_config
 from ..input.reader import InputError, read_source
-from ..names import CHANNELS, PipelineError, RuleError, builtin_rules_dir, did_you_mean
+from ..names import CHANNELS, PipelineError, RuleError, builtin_rules_dir, describe_unloaded, did_you_mean
 from . import dutch_click
 from .warm import CLI_TIME_LIMIT, find_daemon
 
 if TYPE_CHECKING:
     from ..api import Linter
-    from ..engine.rules import Rule
+    from ..engine.rules import Rule, RuleSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -37,8 +37,8 @@ def _fail(message: str) -> None:
     raise UsageFailure(message)
 
 
-def _check_ids(linter: Linter, ids: tuple[str, ...], option: str) -> None:
-    known = linter.ruleset.by_id()
+def _check_ids(ruleset: RuleSet, ids: tuple[str, ...], option: str) -> None:
+    known = ruleset.by_id()
     for rule_id in ids:
         if rule_id not in known:
             _fail(f"{option}: onbekende regel '{rule_id}'{did_you_mean(rule_id, known, '; zie --list-rules')}")
@@ -65,9 +65,9 @@ def _explain(rule: Rule) -> str:
     return "\n".join(lines)
 
 
-def _list_rules(linter: Linter) -> str:
+def _list_rules(ruleset: RuleSet) -> str:
     rows = [f"{'id':36} {'soort':8} {'ernst':8} titel"]
-    for rule in sorted(linter.ruleset.rules, key=lambda r: (("pitfall", "missing", "element").index(r.kind), r.id)):
+    for rule in sorted(ruleset.rules, key=lambda r: (("pitfall", "missing", "element").index(r.kind), r.id)):
         rows.append(f"{rule.id:36} {rule.kind:8} {rule.severity:8} {rule.title}")
     return "\n".join(rows)
 
@@ -140,28 +140,28 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
         )  # fmt: skip
     except ConfigError as error:
         _fail(str(error))
-    # The warm linter answers lints and --version; it is used only when it is exactly the
-    # linter loaded below and knows every rule named, so errors come from one place.
-    daemon = None if show_config or list_rules or explain else find_daemon(config, no_daemon)
+    if show_config:
+        click.echo(config.to_toml(), nl=False)
+        return EXIT_OK
+    if show_version:  # read from the model's metadata; spaCy is loaded only when that cannot tell
+        pipeline = describe_unloaded(config.model) or _load_linter(config).pipeline.describe()
+        click.echo(f"lint-reply {__version__} (pijplijn: {pipeline})")
+        return EXIT_OK
+    if list_rules or explain:  # the rule files alone, no pipeline
+        ruleset = _load_ruleset(config)
+        if list_rules:
+            click.echo(_list_rules(ruleset))
+        else:
+            _check_ids(ruleset, (explain,), "--explain")
+            click.echo(_explain(ruleset.by_id()[explain]))
+        return EXIT_OK
+    # The warm linter is used only when it is exactly the linter loaded below and knows
+    # every rule named, so errors come from one place.
+    daemon = find_daemon(config, no_daemon)
     if daemon and not {*config.select, *config.ignore, *config.severity} <= daemon.rule_ids:
         daemon.close()
         daemon = None
     linter = None if daemon else _load_linter(config)
-    if show_config:
-        click.echo(config.to_toml(), nl=False)
-        return EXIT_OK
-    if show_version:
-        click.echo(f"lint-reply {__version__} (pijplijn: {daemon.pipeline if daemon else linter.pipeline.describe()})")
-        if daemon:
-            daemon.close()
-        return EXIT_OK
-    if list_rules:
-        click.echo(_list_rules(linter))
-        return EXIT_OK
-    if explain:
-        _check_ids(linter, (explain,), "--explain")
-        click.echo(_explain(linter.ruleset.by_id()[explain]))
-        return EXIT_OK
     paths = files or ("-",)
     if "-" in paths and sys.stdin.isatty():
         click.echo("Plak de tekst en sluit af met Ctrl-D (Windows: Ctrl-Z en Enter).", err=True)
@@ -207,6 +207,18 @@ def _load_linter(config: Config) -> Linter:
     except (PipelineError, RuleError, ConfigError) as error:
         _fail(str(error))
     return linter
+
+
+def _load_ruleset(config: Config) -> RuleSet:
+    """The rule set `config` asks for, without a pipeline; a broken rule or unknown id is one line, exit 2."""
+    from ..engine.rules import load_rules
+
+    try:
+        ruleset = load_rules(packs=config.rule_dirs, words=config.words, severity=config.severity)
+        check_rule_ids(config, set(ruleset.by_id()))
+    except (RuleError, ConfigError) as error:
+        _fail(str(error))
+    return ruleset
 
 
 def main(argv: list[str] | None = None) -> int:

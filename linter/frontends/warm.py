@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
 import importlib.util
 import json
 import os
@@ -124,12 +123,15 @@ def identity(config) -> dict[str, str]:
 # --- talking to the daemon -------------------------------------------------------------
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    """HTTP/1.1 over a Unix socket, with a short connect and a total deadline per request."""
+class _UnixConnection:
+    """HTTP/1.1 over a Unix socket, with a short connect and a total deadline per request.
+
+    Written on the socket directly: `http.client` imports the `email` package, which costs
+    the hook more time than the whole exchange with the daemon."""
 
     def __init__(self, path: Path):
-        super().__init__("localhost", timeout=CONNECT_TIMEOUT)
         self.unix_path = path
+        self.sock: socket.socket | None = None
 
     def connect(self) -> None:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -151,15 +153,16 @@ class _UnixConnection(http.client.HTTPConnection):
         timer.daemon = True
         timer.start()
         try:
-            payload = None if body is None else json.dumps(body).encode("utf-8")
-            headers = {"Content-Type": "application/json"} if payload is not None else {}
-            self.request(method, path, body=payload, headers=headers)
-            response = self.getresponse()
-            data = response.read(MAX_ANSWER_BYTES + 1)
+            payload = b"" if body is None else json.dumps(body).encode("utf-8")
+            head = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(payload)}\r\n"
+            if body is not None:
+                head += "Content-Type: application/json\r\n"
+            self.sock.sendall(head.encode("ascii") + b"\r\n" + payload)
+            status, data = _Response(self.sock).read()
         finally:
             timer.cancel()
-        if response.status != 200 or len(data) > MAX_ANSWER_BYTES:
-            raise ValueError(f"status {response.status}")
+        if status != 200:
+            raise ValueError(f"status {status}")
         return json.loads(data.decode("utf-8"))
 
     def _cut(self) -> None:
@@ -169,6 +172,62 @@ class _UnixConnection(http.client.HTTPConnection):
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+class _Response:
+    """Reads one HTTP/1.1 response: by Content-Length, chunked, or up to the close.
+    A cut-off or oversized answer raises ValueError; it is never taken as an answer."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock, self.buffer = sock, b""
+
+    def _fill(self) -> bool:
+        chunk = self.sock.recv(1 << 16)
+        self.buffer += chunk
+        if len(self.buffer) > MAX_ANSWER_BYTES + (1 << 16):
+            raise ValueError("answer too large")
+        return bool(chunk)
+
+    def _take_line(self) -> bytes:
+        while b"\r\n" not in self.buffer:
+            if not self._fill():
+                raise ValueError("cut off")
+        line, _, self.buffer = self.buffer.partition(b"\r\n")
+        return line
+
+    def _take(self, size: int) -> bytes:
+        while len(self.buffer) < size:
+            if not self._fill():
+                raise ValueError("cut off")
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+    def read(self) -> tuple[int, bytes]:
+        version, status, *_ = self._take_line().decode("latin-1").split(" ", 2)
+        if not version.startswith("HTTP/1."):
+            raise ValueError("not HTTP")
+        headers = {}
+        while line := self._take_line():
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            parts = []
+            while size := int(self._take_line().split(b";")[0], 16):
+                parts.append(self._take(size))
+                self._take_line()
+            while self._take_line():  # trailer fields, up to the blank line
+                pass
+            return int(status), b"".join(parts)
+        if "content-length" in headers:
+            return int(status), self._take(int(headers["content-length"]))
+        while self._fill():
+            pass
+        return int(status), self.buffer
 
 
 @dataclass(frozen=True)
