@@ -21,7 +21,7 @@ from .engine.match import RuleMatcher
 from .engine.pipeline import load_pipeline, make_doc
 from .engine.rules import RuleSet, load_rules
 from .input.extract import extract
-from .input.mood import Mood, read_mood
+from .input.mood import Finder, Mood, read_mood
 from .input.reader import Source
 from .names import CHANNELS, LONE_SURROGATE
 from .report import Report
@@ -113,12 +113,12 @@ class Linter:
         return report
 
     @functools.cached_property
-    def upset_words(self):
+    def upset_words(self) -> Finder:
         """Finds the words of `rules/lists/customer-upset.yaml` in a text (built on first use)."""
         return word_list_finder(self.ruleset, self.nlp, "customer-upset")
 
     @functools.cached_property
-    def threat_words(self):
+    def threat_words(self) -> Finder:
         """Finds the words of `rules/lists/customer-threat.yaml` (which upset words are threats)."""
         return word_list_finder(self.ruleset, self.nlp, "customer-threat")
 
