@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from linter import Linter  # noqa: E402
-from linter.reader import Source  # noqa: E402
+from linter.input.reader import Source  # noqa: E402
 
 SENTENCE = "Helaas kunnen wij uw aanvraag niet toekennen, omdat u te laat was. "
 HEAD = "From: a@example.nl\nTo: b@example.com\nSubject: x\nMIME-Version: 1.0\n"
@@ -54,7 +54,7 @@ SHAPES = ["repeated 'u. '", "quoted-printable mail", "base64 mail", "HTML mail",
 def timed(linter: Linter, text: str, kind: str) -> float:
     started = time.perf_counter()
     if kind == "email":
-        linter.lint_source(Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=text.encode()))
+        linter.lint_source(Source(path="<mail>", text=text, kind="email", data=text.encode()))
     else:
         linter.lint(text)
     return time.perf_counter() - started

@@ -54,7 +54,7 @@ def start_service(port: int, log_file, config_home: str) -> subprocess.Popen:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env.pop("LINT_REPLY_CONFIG", None)
     return subprocess.Popen(
-        [sys.executable, "-c", f"from linter.service import main; main(['--host', '{HOST}', '--port', '{port}'])"],
+        [sys.executable, "-c", f"from linter.frontends.service import main; main(['--host', '{HOST}', '--port', '{port}'])"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file,
     )  # fmt: skip
 

@@ -50,29 +50,32 @@ s = clock()
 import spacy
 s = step("import spacy", s)
 import linter
-s = step("import linter (package: api, rules, matching, yaml, ...)", s)
-import linter.cli, linter.render
-s = step("import linter.cli + render (click, ...)", s)
-from linter.pipeline import load_pipeline
+s = step("import linter (package: api, rules, compile, match, yaml, ...)", s)
+import linter.frontends.cli, linter.render
+s = step("import linter.frontends.cli + render (click, ...)", s)
+from linter.engine.pipeline import load_pipeline
 nlp, info = load_pipeline({model!r})
 s = step("load_pipeline", s)
 nlp("x")
 s = step("first nlp('x') (lazy tables: simplemma, ...)", s)
 from linter.api import Linter
 lt = Linter({model!r})
-s = step("Linter(): load_rules + CompiledRules (pipeline cached)", s)
+s = step("Linter(): load_rules + compile_rules + RuleMatcher (pipeline cached)", s)
 report = lt.lint({draft!r})
 s = step("first lint of the draft", s)
 lt.lint({draft!r})
 s = step("second lint of the draft (warm)", s)
 linter.render.render_text([report], lt.pipeline, colour=False)
 s = step("render_text", s)
-from linter.rules import load_rules
-from linter.matching import CompiledRules
+from linter.engine.rules import load_rules
+from linter.engine.compile import compile_rules
+from linter.engine.match import RuleMatcher
 rs = load_rules(None)
 s = step("  breakdown, again: load_rules (YAML)", s)
-CompiledRules(rs, nlp, use_dependencies=info.has_parser)
-s = step("  breakdown, again: CompiledRules (Matcher.add, lemma forms)", s)
+patterns = compile_rules(rs, nlp)
+s = step("  breakdown, again: compile_rules (the disk cache, else notation and lemma forms)", s)
+RuleMatcher(rs, nlp, patterns, use_dependencies=info.has_parser)
+s = step("  breakdown, again: RuleMatcher (Matcher.add)", s)
 print(json.dumps(steps))
 """
 
@@ -107,12 +110,12 @@ def stages(linter, texts: list[str], _unused=None) -> int:
     analyse = nlp(text) + clauses/quotes/frame; rules.run = the spaCy Matcher + guards;
     judge/report = the rest of Linter.lint.
     """
-    from linter.analysis import analyse
+    from linter.engine.analysis import analyse
 
-    nlp, compiled = linter.nlp, linter.compiled
-    # The token matching step inside CompiledRules.run.
-    raw_matches = compiled._matches
-    patterns = compiled.pattern_count
+    nlp, matcher = linter.nlp, linter.matcher
+    # The token matching step inside RuleMatcher.run.
+    raw_matches = matcher._matches
+    patterns = matcher.pattern_count
     for text in texts[:50]:
         linter.lint(text)
     clock = time.perf_counter
@@ -126,7 +129,7 @@ def stages(linter, texts: list[str], _unused=None) -> int:
         nlp(text); t2 = clock()  # noqa: E702
         analysis = analyse(nlp, text); t3 = clock()  # noqa: E702
         raw_matches(analysis.doc); t4 = clock()  # noqa: E702
-        compiled.run(analysis); t5 = clock()  # noqa: E702
+        matcher.run(analysis); t5 = clock()  # noqa: E702
         totals["lint"] += t1 - t0
         totals["nlp(text)"] += t2 - t1
         totals["analyse"] += t3 - t2

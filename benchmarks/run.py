@@ -100,7 +100,7 @@ def floor_code(model: str) -> str:
     """The floor: a bare Python process that loads the same spaCy pipeline and runs it once."""
     if model == "embedded":
         # load_pipeline so that the same components and the simplemma lemmatizer load.
-        return "import spacy; from linter.pipeline import load_pipeline; nlp = load_pipeline('embedded')[0]; nlp('x')"
+        return "import spacy; from linter.engine.pipeline import load_pipeline; nlp = load_pipeline('embedded')[0]; nlp('x')"
     return f"import spacy; nlp = spacy.load({model!r}); nlp('x')"
 
 

@@ -37,8 +37,8 @@ import corpus  # noqa: E402
 from run import ROOT, STANDIN, child_env, log, machine, run_child, source_digest  # noqa: E402
 
 FLOOR_BLANK = "import spacy; nlp = spacy.blank('nl'); nlp.add_pipe('sentencizer'); nlp('x')"
-HOOK = "from linter.sendmail import main; raise SystemExit(main())"
-SERVE = "from linter.service import main; raise SystemExit(main())"
+HOOK = "from linter.frontends.hook import main; raise SystemExit(main())"
+SERVE = "from linter.frontends.service import main; raise SystemExit(main())"
 MESSAGE = (
     "From: Anna <anna@example.nl>\nTo: Bos <bos@example.com>\nSubject: Re: uw huur\n"
     "Date: Tue, 04 Jun 2024 11:00:00 +0200\nMessage-ID: <bench@example.nl>\nMIME-Version: 1.0\n"
@@ -52,7 +52,7 @@ def median_time(argv: list[str], env: dict, workdir: str, stdin: Path | None = N
 
 def start_daemon(env: dict, workdir: str, *options: str) -> subprocess.Popen:
     """A warm linter on the runtime folder's socket; returns once it answers."""
-    from linter import warm
+    from linter.frontends import warm
     from linter.config import Config
 
     process = subprocess.Popen([sys.executable, "-c", SERVE, "--no-port", *options], cwd=workdir, env=env,

@@ -5,7 +5,7 @@
 
 Each partition is linted by one task with `Linter.lint_many` (spaCy's `nlp.pipe`);
 every worker loads the pipeline and rules once. The records are the lines of
-findings.jsonl, and `linter.audit.summarize` turns them into the summary, so a
+findings.jsonl, and `linter.frontends.audit.summarize` turns them into the summary, so a
 cluster run and `lint-reply-audit` give the same numbers.
 """
 
@@ -21,7 +21,7 @@ def audit_on_dask(pattern: str, client=None, model: str | None = None) -> dict:
     """Summary of all replies matching `pattern`, computed on `client` (a dask.distributed Client)."""
     import dask.bag as db
 
-    from linter.audit import lint_jsonl_lines, summarize
+    from linter.frontends.audit import lint_jsonl_lines, summarize
 
     bag = db.read_text(pattern, linedelimiter="\n", files_per_partition=1)
     # lint_jsonl_lines lives in the installed package, so every worker can import it.

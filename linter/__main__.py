@@ -1,3 +1,3 @@
-from .cli import run
+from .frontends.cli import run
 
 run()

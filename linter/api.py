@@ -1,4 +1,12 @@
-"""The one entry point every front end uses: `lint(text)` -> `Report`."""
+"""The one entry point every front end uses: a `Linter` built once, `lint_source` per input.
+
+The data goes straight through, each step in its own package:
+
+    extract (linter.input) -> analyse -> match -> judge (linter.engine) -> Report (linter.report)
+
+`lint_source` takes what a front end read (a draft, an HTML page, an e-mail); `lint` takes a
+text that is all the writer's own, and `lint_many` many of them at once (the audit).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +14,17 @@ import functools
 from pathlib import Path
 from typing import Iterable
 
-from .analysis import Analysis, analyse_doc
-from .judge import judge
-from .matching import CompiledRules
-from .pipeline import load_pipeline, make_doc
-from .names import LONE_SURROGATE
-from .mail import Mapped, MailText, customer_signals, html_to_text, is_upset, read_message, split_new_text
-from .reader import Source
-from .report import Position, Report, remap
-from .rules import CHANNELS, RuleSet, load_rules
-
+from .engine.analysis import Analysis, analyse_doc
+from .engine.compile import compile_rules, word_list_finder
+from .engine.judge import judge
+from .engine.match import RuleMatcher
+from .engine.pipeline import load_pipeline, make_doc
+from .engine.rules import RuleSet, load_rules
+from .input.extract import extract
+from .input.mood import Finder, Mood, read_mood
+from .input.reader import Source
+from .names import CHANNELS, LONE_SURROGATE
+from .report import Report
 
 
 class Linter:
@@ -37,7 +46,19 @@ class Linter:
         self.ruleset: RuleSet = load_rules(
             list(rule_dirs) if rule_dirs else None, packs=list(packs), words=words, severity=severity
         )
-        self.compiled = CompiledRules(self.ruleset, self.nlp, use_dependencies=self.pipeline.has_parser)
+        patterns = compile_rules(self.ruleset, self.nlp)
+        self.matcher = RuleMatcher(self.ruleset, self.nlp, patterns, use_dependencies=self.pipeline.has_parser)
+
+    def lint_source(self, source: Source, **options) -> Report:
+        """Lint what was read: only the writer's new text; positions point into the file as it is on disk.
+
+        `options` are those of `lint` (channel, select, ignore, min_words)."""
+        extracted = extract(source)
+        # a plain draft has no history: the word finders are built only for a thread
+        mood = read_mood(extracted, self.upset_words, self.threat_words) if extracted.history.text else Mood()
+        text = extracted.new.text if extracted.has_new_text else ""
+        report = self.lint(text, path=source.path, customer_upset=mood.reason, **options)
+        return extracted.place(report, mood.notes)
 
     def lint(
         self,
@@ -49,8 +70,8 @@ class Linter:
         path: str = "<tekst>",
         customer_upset: str = "",
     ) -> Report:
-        if channel not in CHANNELS:
-            raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
+        """Lint a text that is all the writer's own (no quoted history to take out)."""
+        _check_channel(channel)
         clean = LONE_SURROGATE.sub("\ufffd", text)  # spaCy cannot hash them; same length, so offsets hold
         doc = make_doc(self.nlp, clean, by_paragraph=self.pipeline.kind == "trained")
         report = self._judge(analyse_doc(doc), channel, select, ignore, min_words, path, customer_upset)
@@ -69,19 +90,18 @@ class Linter:
         """
         pairs = zip(texts, channels if channels is not None else iter(lambda: "email", None))
         for doc, channel in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
-            if channel not in CHANNELS:
-                raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
+            _check_channel(channel)
             yield self._judge(
                 analyse_doc(doc), channel, options.get("select"), options.get("ignore"),
                 options.get("min_words", 0), options.get("path", "<tekst>"), "",
             )  # fmt: skip
 
     def _judge(self, analysis: Analysis, channel, select, ignore, min_words, path, customer_upset) -> Report:
+        """Match the analysed reply and judge it: the report, before any positions are moved."""
         chosen, skipped = set(select or ()), set(ignore or ()) | self.ruleset.disabled
-        hits = self.compiled.run(analysis)
         report = judge(
             analysis,
-            hits,
+            self.matcher.run(analysis),
             self.ruleset,
             self.pipeline,
             channel=channel,
@@ -92,51 +112,20 @@ class Linter:
         report.path = path
         return report
 
-    def lint_source(self, source: Source, **options) -> Report:
-        """Lint what was read: a draft as it is, or only the writer's new text of an e-mail or HTML page."""
-        if source.kind == "email":
-            raw, mail = read_message(source.data)
-            return self.lint_mail(raw, mail, path=source.path, **options)
-        if source.kind == "html":
-            page = Mapped()
-            page.add_span(source.text, 0)
-            visible, quoted = html_to_text(page)
-            new, history = split_new_text(visible)
-            history.extend(quoted)
-            return self.lint_mail(source.text, MailText(new, history), path=source.path, **options)
-        return self.lint(source.text, path=source.path, **options)
-
-    def lint_mail(self, raw: str, mail: MailText, **options) -> Report:
-        """Lint the new text of a message; positions point into `raw`, the file as it is on disk."""
-        signals = customer_signals(mail.history, self.upset_words, self.threat_words)
-        reason = ""
-        notes = []
-        if signals:
-            position = Position(raw)
-            where = ", ".join(f"regel {position.at(s.start)[0]}, '{s.text}'" for s in signals[:3])
-            notes.append(f"De klant lijkt {'boos of bezorgd' if is_upset(signals) else 'geraakt'}: {where}.")
-            if is_upset(signals):
-                first = signals[0]
-                reason = f"De klant lijkt boos of bezorgd (regel {position.at(first.start)[0]}: '{first.text}'); benoem eerst dat gevoel."
-        if not mail.has_new_text:
-            report = self.lint("", **options)
-            report.text = raw
-            report.notes = ["Geen nieuwe tekst gevonden: alleen geciteerde berichten."] + notes
-            return report
-        report = self.lint(mail.new.text, customer_upset=reason, **options)
-        remap(report, raw, mail.new.starts, mail.new.ends)
-        report.notes.extend(notes)
-        return report
-
     @functools.cached_property
-    def upset_words(self):
+    def upset_words(self) -> Finder:
         """Finds the words of `rules/lists/customer-upset.yaml` in a text (built on first use)."""
-        return self.compiled.list_finder("customer-upset", self.nlp)
+        return word_list_finder(self.ruleset, self.nlp, "customer-upset")
 
     @functools.cached_property
-    def threat_words(self):
+    def threat_words(self) -> Finder:
         """Finds the words of `rules/lists/customer-threat.yaml` (which upset words are threats)."""
-        return self.compiled.list_finder("customer-threat", self.nlp)
+        return word_list_finder(self.ruleset, self.nlp, "customer-threat")
+
+
+def _check_channel(channel: str) -> None:
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
 
 
 @functools.lru_cache(maxsize=8)

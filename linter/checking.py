@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .analysis import analyse
 from .api import Linter
-from .rules import Rule
+from .engine.analysis import analyse
+from .engine.rules import Rule
 
 
 @dataclass
@@ -31,7 +31,7 @@ def check_example(linter: Linter, rule: Rule, expected: str, number: int, text: 
     result.matched += [e.text for e in report.elements if e.name == rule.id]
     if not result.ok:
         trace: list[str] = []
-        linter.compiled.run(analyse(linter.nlp, text), trace)
+        linter.matcher.run(analyse(linter.nlp, text), trace)
         result.reasons = [line for line in trace if line.startswith(f"{rule.id}:")]
     return result
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import click
 
-from .cues import Cues
-from .rules import Rule, RuleSet, builtin_rules_dir, load_rules
+from .engine.cues import Cues
+from .engine.rules import Rule, RuleSet, load_rules
+from .names import builtin_rules_dir
 
 KIND_TITLE = {"pitfall": "Valkuilen", "missing": "Ontbrekende handvatten", "element": "Elementen (positieve feedback)"}
 DEFAULT_OUTPUT = Path("docs") / "rules.md"

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .pipeline_info import PipelineInfo
+from .names import PipelineInfo
 from .report import Finding, Report, reports_to_json
 
 SEVERITY_LABEL = {"error": "fout", "warning": "waarschuwing", "info": "info"}

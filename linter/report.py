@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import asdict, dataclass, field
 
-from .pipeline_info import PipelineInfo
+from .names import PipelineInfo
 
 JSON_VERSION = 1
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
@@ -134,29 +134,6 @@ def reports_to_json(reports: list[Report], pipeline: PipelineInfo) -> dict:
         "pipeline": {"name": pipeline.name, "version": pipeline.version},
         "files": [report.to_json() for report in reports],
     }
-
-
-def remap(report: Report, raw_text: str, starts: list[int], ends: list[int]) -> None:
-    """Move a report on an extracted text (an e-mail's new text) to offsets in the raw file text."""
-    position = Position(raw_text)
-
-    def span(start: int, end: int) -> tuple[int, int]:
-        if not starts:
-            return 0, 0
-        start = min(start, len(starts) - 1)
-        last = min(max(start, end - 1), len(ends) - 1)
-        return starts[start], max(starts[start] + 1, ends[last])
-
-    for finding in report.findings:
-        finding.text_line = finding.line
-        finding.start, finding.end = span(finding.start, finding.end)
-        finding.line, finding.column = position.at(finding.start)
-        finding.end_line, finding.end_column = position.at(finding.end - 1)
-        finding.end_column += 1
-    for element in report.elements:
-        element.start, element.end = span(element.start, element.end)
-        element.line, element.column = position.at(element.start)
-    report.text = raw_text
 
 
 # --- the JSON schema of a report, derived from the dataclasses above ----------------

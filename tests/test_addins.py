@@ -54,7 +54,7 @@ def service_url(tmp_path_factory):
     env["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
     log = log_path.open("w")  # a file, not a pipe: the access log can never fill a buffer and stall the service
     process = subprocess.Popen(
-        [sys.executable, "-c", f"from linter.service import main; main(['--port', '{port}'])"],
+        [sys.executable, "-c", f"from linter.frontends.service import main; main(['--port', '{port}'])"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from linter import Linter
-from linter.matching import _patterns_digest
-from linter.pipeline import load_pipeline
-from linter.rules import load_rules
+from linter.engine.compile import patterns_digest
+from linter.engine.pipeline import load_pipeline
+from linter.engine.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = (ROOT / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8")
@@ -20,7 +20,7 @@ BAD = (ROOT / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8
 
 def _cache_file(cache_home: Path) -> Path:
     nlp, _ = load_pipeline("embedded")
-    return cache_home / "lint-reply" / f"patterns-{_patterns_digest(load_rules(), nlp)}.json"
+    return cache_home / "lint-reply" / f"patterns-{patterns_digest(load_rules(), nlp)}.json"
 
 
 @pytest.mark.parametrize("content", ["[]", '{"a": 1}', "[[1, 2]]", '[["x", "capitulation", "pattern", [], "overlap", 0, []]]', "[" * 100_000])
@@ -79,7 +79,7 @@ def test_json_stays_utf8_for_a_file_name_that_is_not(tmp_path: Path) -> None:
 ])
 def test_pack_escape_hatch_refuses_unbounded_patterns(tmp_path: Path, token: str, why: str) -> None:
     """A pack's raw spaCy patterns take only what the notation can produce; refused with file:line."""
-    from linter.rules import RuleError
+    from linter.names import RuleError
 
     pack = tmp_path / "pack"
     pack.mkdir()
@@ -94,7 +94,7 @@ def test_pack_escape_hatch_refuses_unbounded_patterns(tmp_path: Path, token: str
 
 
 def _audit(tmp_path: Path, *inputs: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from linter.audit import main; raise SystemExit(main())", *inputs,
+    return subprocess.run([sys.executable, "-c", "from linter.frontends.audit import main; raise SystemExit(main())", *inputs,
                            "--out", str(tmp_path / "out"), *extra], capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "LINT_REPLY_MODEL": "embedded"})  # fmt: skip
 
@@ -147,7 +147,7 @@ def test_audit_outputs_are_private_and_an_unwritable_out_is_one_line(tmp_path: P
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the output folder should be")
-    result = subprocess.run([sys.executable, "-c", "from linter.audit import main; raise SystemExit(main())", str(replies),
+    result = subprocess.run([sys.executable, "-c", "from linter.frontends.audit import main; raise SystemExit(main())", str(replies),
                              "--out", str(blocked / "out")], capture_output=True, text=True, timeout=300,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "LINT_REPLY_MODEL": "embedded"})  # fmt: skip
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .conftest import require
 
-from linter.audit import main, mask, read_replies, run_audit, summarize
+from linter.frontends.audit import main, mask, read_replies, run_audit, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = [json.loads(line) for line in (ROOT / "tests" / "corpus" / "tuning.jsonl").open(encoding="utf-8")]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.cli import main
+from linter.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "examples" / "huurverhoging-slecht.txt"
@@ -158,7 +158,7 @@ def test_check_rules_with_a_model_that_does_not_exist_is_one_line(tmp_path) -> N
 def test_one_missing_file_does_not_hide_the_others(tmp_path, capsys) -> None:
     from pathlib import Path
 
-    from linter.cli import main
+    from linter.frontends.cli import main
 
     root = Path(__file__).resolve().parent.parent
     good, bad = root / "examples" / "huurverhoging-goed.txt", root / "examples" / "huurverhoging-slecht.txt"

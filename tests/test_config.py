@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from linter.api import get_linter
-from linter.cli import main
+from linter.frontends.cli import main
 from linter.config import ConfigError, find_config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ def test_check_rules_catches_a_malformed_rule_with_file_and_line(tmp_path: Path,
 
 def test_rule_page_is_up_to_date() -> None:
     from linter.docs import render
-    from linter.rules import load_rules
+    from linter.engine.rules import load_rules
 
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert page == render(load_rules()), "docs/rules.md is verouderd: python -m linter.docs"
@@ -194,7 +194,7 @@ def test_rule_page_covers_every_rule() -> None:
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     for heading in ("Wat het doet", "Waarom", "laten afgaan", "niet laten afgaan", "Gebruik liever"):
         assert heading in page
-    from linter.rules import load_rules
+    from linter.engine.rules import load_rules
 
     for rule in load_rules().rules:
         assert f"### `{rule.id}`" in page
@@ -204,7 +204,8 @@ def test_an_unknown_rule_under_severity_stops_every_front_end(tmp_path: Path) ->
     """Not only the CLI: the hook, service and audit build their linter through load_rules too."""
     import pytest
 
-    from linter.rules import RuleError, load_rules
+    from linter.engine.rules import load_rules
+    from linter.names import RuleError
 
     with pytest.raises(RuleError, match="onbekende regel 'capitulatoin'; bedoelt u 'capitulation'"):
         load_rules(severity={"capitulatoin": "error"})

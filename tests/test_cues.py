@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from linter.api import Linter
-from linter.cues import Cues, features
-from linter.rules import CUES_FILE, RuleError, builtin_rules_dir, load_rules
+from linter.engine.cues import Cues, features
+from linter.engine.rules import CUES_FILE, load_rules
+from linter.names import RuleError, builtin_rules_dir
 
 SHIPPED = builtin_rules_dir() / CUES_FILE
 
@@ -46,10 +47,11 @@ def test_a_learned_hit_names_its_words_and_a_pattern_hit_does_not(linter: Linter
     words = sorted((t for t in weights if "_" not in t and t.isalpha()), key=lambda t: -weights[t] * cues.idf[t])[:40]
     for _ in range(20):
         report = linter.lint(" ".join(words[:12]).capitalize() + ".", select=[rule])
-        assert [f.rule for f in report.findings] == [rule]
+        assert report.findings and {f.rule for f in report.findings} == {rule}
         if "Herkend aan" in report.findings[0].message:
             break
-        words.remove(report.findings[0].text.lower().split()[0])
+        for finding in report.findings:  # a phrase pattern caught these words (two patterns may each take one)
+            words.remove(finding.text.lower().split()[0])
     assert "Herkend aan woorden als" in report.findings[0].message
     pattern_report = linter.lint("Dat is niet onze fout, de storing lag bij de netbeheerder.", select=[rule])
     assert pattern_report.findings and "Herkend aan" not in pattern_report.findings[0].message

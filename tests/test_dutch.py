@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linter.cli import main
+from linter.frontends.cli import main
 
 
 def test_help_is_dutch(capsys) -> None:

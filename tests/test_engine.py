@@ -143,7 +143,7 @@ def test_dependency_patterns_add_a_signal_with_a_parser() -> None:
     assert standin.pipeline.has_parser
     assert "bad-news" in labels(standin.lint(text))
     embedded = get_linter("embedded")
-    assert embedded.compiled.dependency_matcher is None  # no parser: the pattern is not used
+    assert embedded.matcher.dependency_matcher is None  # no parser: the pattern is not used
 
 
 def test_where_a_suggestion_goes_comes_from_the_rule(linter: Linter) -> None:

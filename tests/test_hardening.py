@@ -59,8 +59,8 @@ def test_everything_works_without_a_network(tmp_path: Path) -> None:
             {sys.executable} -c "import socket,sys; s=socket.socket(); s.settimeout(2); sys.exit(0 if s.connect_ex(('1.1.1.1', 80)) else 9)" || exit 9
             export XDG_STATE_HOME={tmp_path}/state XDG_CACHE_HOME={tmp_path}/cache
             {sys.executable} -m linter --format json {BAD} > {tmp_path}/cli.json; echo "cli $?"
-            {sys.executable} -c "from linter.sendmail import main; raise SystemExit(main(['--mode','block','--','sh','-c','cat > {tmp_path}/sent.eml']))" < {ROOT}/tests/mail/fixtures/25-outlook-en-plain-woningruil-latin1-crlf.eml; echo "hook $?"
-            {sys.executable} -c "from linter.service import main; main(['--port','{port}'])" 2>{tmp_path}/serve.log &
+            {sys.executable} -c "from linter.frontends.hook import main; raise SystemExit(main(['--mode','block','--','sh','-c','cat > {tmp_path}/sent.eml']))" < {ROOT}/tests/mail/fixtures/25-outlook-en-plain-woningruil-latin1-crlf.eml; echo "hook $?"
+            {sys.executable} -c "from linter.frontends.service import main; main(['--port','{port}'])" 2>{tmp_path}/serve.log &
             server=$!
             for i in $(seq 1 100); do {sys.executable} -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/healthz', timeout=1)" 2>/dev/null && break; sleep 0.2; done
             {sys.executable} -c "import json,urllib.request; r=urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:{port}/v1/lint', data=json.dumps({{'text':'Einde discussie.'}}).encode(), headers={{'content-type':'application/json'}})); print('service', r.status)"
@@ -97,7 +97,7 @@ def test_output_into_head_ends_quietly() -> None:
 
 def test_service_finishes_requests_in_flight_on_sigterm() -> None:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", f"from linter.service import main; main(['--port', '{port}'])"],
+    server = subprocess.Popen([sys.executable, "-c", f"from linter.frontends.service import main; main(['--port', '{port}'])"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)  # fmt: skip
     try:
         for _ in range(150):
@@ -135,7 +135,7 @@ def test_hook_passes_an_oversized_message_on_unlinted(tmp_path: Path) -> None:
     config.write_text("max-size = 2000\n")
     data = b"From: a@example.nl\nTo: b@example.com\nSubject: x\n\n" + b"Einde discussie. " * 300
     sink = tmp_path / "out.eml"
-    hook = [sys.executable, "-c", "from linter.sendmail import main; raise SystemExit(main())", "--config", str(config)]
+    hook = [sys.executable, "-c", "from linter.frontends.hook import main; raise SystemExit(main())", "--config", str(config)]
     env = {**ENV, "XDG_STATE_HOME": str(tmp_path / "state")}
     sent = subprocess.run([*hook, "--mode", "block", "--", "sh", "-c", f'cat > "{sink}"'], input=data, capture_output=True, env=env)
     assert sent.returncode == 0 and sink.read_bytes() == data and b"max-size" in sent.stderr
@@ -149,9 +149,9 @@ def test_service_under_property_based_fuzzing() -> None:
     from hypothesis import HealthCheck, settings
 
     from linter.api import get_linter
-    from linter.service import create_app
+    from linter.frontends.service import create_app
 
-    from linter.service import LOCAL_HOSTS
+    from linter.frontends.service import LOCAL_HOSTS
 
     app = create_app(get_linter("embedded"), max_body=20_000, allowed_hosts=LOCAL_HOSTS + ("testserver",))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)

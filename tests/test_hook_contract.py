@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from linter import sendmail
+from linter.frontends import hook
 
 from .test_sendmail import BAD_BODY, CHILD_PATH, message, recovered, run_hook
 
@@ -37,15 +37,15 @@ def test_recovery_folder_blocked_by_a_file_falls_back_to_the_next_place(tmp_path
 def test_no_writable_place_still_keeps_the_message_with_exit_75(tmp_path: Path, monkeypatch, capsys) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("x")
-    monkeypatch.setattr(sendmail, "recovery_dirs", lambda: [blocked / "a", blocked / "b"])
-    assert sendmail.keep(b"message", "", "het antwoord heeft bevindingen") == 75
+    monkeypatch.setattr(hook, "recovery_dirs", lambda: [blocked / "a", blocked / "b"])
+    assert hook.keep(b"message", "", "het antwoord heeft bevindingen") == 75
     err = capsys.readouterr().err
     assert "nergens een kopie" in err and "Traceback" not in err
 
 
 def test_disk_full_leaves_no_truncated_copy(tmp_path: Path, monkeypatch) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    monkeypatch.setattr(sendmail, "recovery_dirs", lambda: [first, second])
+    monkeypatch.setattr(hook, "recovery_dirs", lambda: [first, second])
     real_write = os.write
     calls = {"n": 0}
 
@@ -57,9 +57,9 @@ def test_disk_full_leaves_no_truncated_copy(tmp_path: Path, monkeypatch) -> None
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
 
-    monkeypatch.setattr(sendmail.os, "write", full_disk)
+    monkeypatch.setattr(hook.os, "write", full_disk)
     data = b"x" * 270_000
-    path, failures = sendmail.save_copy(data)
+    path, failures = hook.save_copy(data)
     assert list(first.iterdir()) == []  # neither a truncated copy nor a leftover partial file
     assert path is not None and path.parent == second and path.read_bytes() == data
     assert failures and "No space left" in failures[0]
@@ -80,7 +80,7 @@ def test_sigterm_while_feeding_the_command_delivers_nothing_partial(tmp_path: Pa
     data = message("Beste meneer Bos,\n\nDank voor uw bericht.\n\nMet vriendelijke groet,\nAnna\n", extra=b"\n" + b"y" * 400_000)
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "LINT_REPLY_MODEL": "embedded", "PYTHONPATH": CHILD_PATH}
     hook = subprocess.Popen(
-        [sys.executable, "-c", "from linter.sendmail import main; raise SystemExit(main())", "--mode", "warn",
+        [sys.executable, "-c", "from linter.frontends.hook import main; raise SystemExit(main())", "--mode", "warn",
          "--", sys.executable, "-c", slow_reader],
         stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
     )  # fmt: skip
@@ -115,7 +115,7 @@ def _hook_on_a_terminal(tmp_path: Path, answer: bytes) -> tuple[int, bytes | Non
 
     copy = f"import sys,shutil; shutil.copyfileobj(sys.stdin.buffer, open({str(sink)!r}, 'wb'))"
     hook = subprocess.Popen(
-        [sys.executable, "-c", "from linter.sendmail import main; raise SystemExit(main())", "--", sys.executable, "-c", copy],
+        [sys.executable, "-c", "from linter.frontends.hook import main; raise SystemExit(main())", "--", sys.executable, "-c", copy],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path,
         preexec_fn=controlling_terminal, pass_fds=(slave,),
     )  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from linter.pipeline import make_doc, paragraph_pieces
+from linter.engine.pipeline import make_doc, paragraph_pieces
 
 from .conftest import get_linter
 

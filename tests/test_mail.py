@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from linter.mail import customer_signals, is_upset, looks_like_email, read_message
-from linter.reader import read_source
+from linter.input.extract import extract_message
+from linter.input.mail import looks_like_email
+from linter.input.mood import customer_signals, is_upset
+from linter.input.reader import Source, read_source
 
 from .conftest import get_linter
 
@@ -32,8 +34,8 @@ def test_there_are_enough_fixtures() -> None:
 def test_new_text_is_separated(name: str) -> None:
     expected = EXPECTED[name]
     data = (FIXTURES / name).read_bytes()
-    raw, mail = read_message(data)
-    assert looks_like_email(raw)
+    mail = extract_message(data)
+    assert looks_like_email(mail.raw)
     new = squash(mail.new.text)
     assert mail.has_new_text == expected["has_new_text"], new
     if expected["has_new_text"]:
@@ -46,8 +48,8 @@ def test_new_text_is_separated(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_positions_point_into_the_file(name: str) -> None:
     data = (FIXTURES / name).read_bytes()
-    raw, mail = read_message(data)
-    text = mail.new.text
+    mail = extract_message(data)
+    raw, text = mail.raw, mail.new.text
     assert len(mail.new.starts) == len(text) == len(mail.new.ends)
     for index, char in enumerate(text):
         start, end = mail.new.starts[index], mail.new.ends[index]
@@ -61,7 +63,7 @@ def test_positions_point_into_the_file(name: str) -> None:
 def test_customer_mood_is_read_from_the_history(name: str) -> None:
     expected = EXPECTED[name]
     linter = get_linter("embedded")
-    _, mail = read_message((FIXTURES / name).read_bytes())
+    mail = extract_message((FIXTURES / name).read_bytes())
     signals = customer_signals(mail.history, linter.upset_words, linter.threat_words)
     if expected["customer_upset"]:
         assert is_upset(signals), [s.text for s in signals]
@@ -99,8 +101,7 @@ def test_upset_customer_needs_acknowledgement_even_without_bad_news() -> None:
         "Op 4 jun. 2024, om 10:12 heeft Smit <b@example.com> het volgende geschreven:\n"
         "> Dit is SCHANDALIG. Ik ben woedend, al drie weken lekt het!!!\n"
     ).encode()
-    raw, mail = read_message(data)
-    report = linter.lint_mail(raw, mail)
+    report = linter.lint_source(Source(path="<mail>", text=data.decode(), kind="email", data=data))
     assert report.bad_news is False
     finding = next(f for f in report.findings if f.rule == "missing-emotion-acknowledgement")
     assert "De klant lijkt boos" in finding.message and finding.text.startswith("De monteur komt morgen")
@@ -129,7 +130,7 @@ def test_html_file_is_read_as_text(tmp_path: Path) -> None:
 
 def test_mail_findings_name_the_line_the_writer_sees(tmp_path) -> None:
     """In an e-mail the report counts lines of the new text (the file line follows for tools)."""
-    from linter.cli import main
+    from linter.frontends.cli import main
 
     message = tmp_path / "reply.eml"
     message.write_text(

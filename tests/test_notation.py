@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from linter import notation
-from linter.notation import CompileContext, NotationError, compile_pattern, fold, parse
+from linter.engine import notation
+from linter.engine.notation import CompileContext, NotationError, compile_pattern, fold, parse
 
 
 def compile_text(text: str, lists=None, forms=None):

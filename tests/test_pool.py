@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from linter.config import Config
-from linter.reader import Source
-from linter.service import create_app
-from linter.workers import LintPool, perform
+from linter.input.reader import Source
+from linter.frontends.service import create_app
+from linter.frontends.workers import LintPool, perform
 
 from .conftest import get_linter, starlette_test_client
 
@@ -64,7 +64,7 @@ def test_the_pool_gives_the_same_answers_as_the_service_thread(pool) -> None:
 
 
 def test_local_jobs_are_the_same_in_a_worker(pool) -> None:
-    source = Source(path="concept.txt", text=BAD, encoding="utf-8")
+    source = Source(path="concept.txt", text=BAD)
     job = ("local", [source], {"channel": "email", "select": [], "ignore": [], "min_words": 0},
            {"format": "text", "colour": False, "config": None, "width": None}, "warning")
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from linter.register import detect, to_je
+from linter.engine.register import detect, to_je
 
 
 @pytest.mark.parametrize("u_form, je_form", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from linter.checking import check_example, explain_failure
-from linter.rules import load_rules
+from linter.engine.rules import load_rules
 
 from .conftest import PIPELINES, get_linter
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from linter.cli import main
-from linter.rules import RuleError, builtin_rules_dir, load_rules
+from linter.frontends.cli import main
+from linter.engine.rules import load_rules
+from linter.names import RuleError, builtin_rules_dir
 
 VALID = textwrap.dedent(
     """\
@@ -106,7 +107,7 @@ def test_cli_reports_broken_rules_with_exit_2(tmp_path: Path, monkeypatch, capsy
     directory = write_rules(tmp_path, VALID.replace("kind: pitfall", "kind: trap"))
     from linter.api import get_linter
 
-    monkeypatch.setattr("linter.rules.builtin_rules_dir", lambda: directory)
+    monkeypatch.setattr("linter.engine.rules.builtin_rules_dir", lambda: directory)
     get_linter.cache_clear()
     try:
         status = main(["--model", "embedded", "--list-rules"])

@@ -30,7 +30,7 @@ def _cli(folder: Path) -> set[str]:
 def _hook(folder: Path) -> set[str]:
     message = "From: a@example.nl\nTo: b@example.com\nSubject: huur\nContent-Type: text/plain; charset=utf-8\n\n" + DRAFT
     result = subprocess.run(
-        [sys.executable, "-c", "from linter.sendmail import main; raise SystemExit(main())", "--mode", "warn", "--", "true"],
+        [sys.executable, "-c", "from linter.frontends.hook import main; raise SystemExit(main())", "--mode", "warn", "--", "true"],
         input=message.encode(), cwd=folder, env={**ENV, "XDG_STATE_HOME": str(folder / "state")}, capture_output=True, timeout=120,
     )  # fmt: skip
     err = result.stderr.decode()
@@ -45,7 +45,7 @@ def _service(folder: Path) -> set[str]:
 
     from linter.api import linter_for
     from linter.config import find_config, load_config
-    from linter.service import create_app
+    from linter.frontends.service import create_app
 
     config = load_config(find_config(cwd=folder))
     with TestClient(create_app(linter_for(config), config=config), base_url="http://localhost") as client:
@@ -56,7 +56,7 @@ def _service(folder: Path) -> set[str]:
 def _audit(folder: Path) -> set[str]:
     replies = folder / "replies.jsonl"
     replies.write_text(json.dumps({"id": "1", "text": DRAFT}) + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-c", "from linter.audit import main; raise SystemExit(main())", str(replies),
+    subprocess.run([sys.executable, "-c", "from linter.frontends.audit import main; raise SystemExit(main())", str(replies),
                     "--out", str(folder / "out")], cwd=folder, env=ENV, capture_output=True, timeout=300, check=True)  # fmt: skip
     record = json.loads((folder / "out" / "findings.jsonl").read_text().splitlines()[0])
     return {f["rule"] for f in record["findings"]}

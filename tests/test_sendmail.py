@@ -51,7 +51,7 @@ def run_hook(tmp_path: Path, data: bytes, *options: str, command: list[str] | No
            "LINT_REPLY_MODEL": "embedded", "PYTHONPATH": CHILD_PATH}
     env.pop("LINT_REPLY_CONFIG", None)
     result = subprocess.run(
-        [sys.executable, "-c", "from linter.sendmail import main; raise SystemExit(main())", *options, "--", *command],
+        [sys.executable, "-c", "from linter.frontends.hook import main; raise SystemExit(main())", *options, "--", *command],
         input=data, capture_output=True, env=env, cwd=tmp_path, timeout=120,
     )
     delivered = sink.read_bytes() if sink.exists() else None
@@ -203,7 +203,7 @@ def test_neomutt_sends_through_the_hook(tmp_path: Path, smtp_server, body: str, 
     msmtp = need("msmtp")
     port, received = smtp_server
     hook = tmp_path / "lint-reply-sendmail"
-    hook.write_text(f"#!/bin/sh\nexec {sys.executable} -c 'from linter.sendmail import main; raise SystemExit(main())' \"$@\"\n")
+    hook.write_text(f"#!/bin/sh\nexec {sys.executable} -c 'from linter.frontends.hook import main; raise SystemExit(main())' \"$@\"\n")
     hook.chmod(0o755)
     muttrc = tmp_path / "muttrc"
     muttrc.write_text(

@@ -13,7 +13,7 @@ from .conftest import require, starlette_test_client
 TestClient = starlette_test_client()
 
 from linter.api import get_linter  # noqa: E402
-from linter.service import create_app  # noqa: E402
+from linter.frontends.service import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = (ROOT / "examples" / "huurverhoging-slecht.txt").read_text(encoding="utf-8")
@@ -296,7 +296,7 @@ def test_request_text_never_reaches_the_log(client, shared_linter, monkeypatch, 
 
 def test_cli_json_and_service_json_are_one_schema(client, tmp_path, capsys) -> None:
     """The command line and the service give the same report, handles checklist included."""
-    from linter.cli import main
+    from linter.frontends.cli import main
 
     draft = tmp_path / "draft.txt"
     draft.write_text(BAD, encoding="utf-8")
@@ -346,7 +346,7 @@ def test_a_token_guards_the_api(shared_linter) -> None:
 
 
 def test_listening_beyond_loopback_needs_a_token(capsys) -> None:
-    from linter.service import main
+    from linter.frontends.service import main
 
     assert main(["--host", "0.0.0.0", "--port", "1"]) == 2
     assert "--token" in capsys.readouterr().err
@@ -380,7 +380,7 @@ def _json_schema(node):
 def test_cli_and_service_json_validate_against_the_derived_schema(client, tmp_path, capsys) -> None:
     """/openapi.json's report schema is derived from the report dataclasses and both outputs follow it."""
     jsonschema = require("jsonschema")
-    from linter.cli import main
+    from linter.frontends.cli import main
     from linter.report import report_schema
 
     schema = _json_schema(report_schema())

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from linter import warm
+from linter.frontends import warm
 from linter.config import Config
-from linter.service import main as serve_main
+from linter.frontends.service import main as serve_main
 
 from .test_sendmail import CHILD_PATH
 
@@ -80,7 +80,7 @@ def test_a_socket_activated_service_answers_the_clients(tmp_path: Path, monkeypa
     listener.listen(16)
     # As systemd does: the socket on descriptor 3 and LISTEN_PID set to the service's own pid.
     start = ("import os, sys; os.dup2(int(sys.argv[1]), 3); os.environ['LISTEN_PID'] = str(os.getpid()); "
-             "os.environ['LISTEN_FDS'] = '1'; from linter.service import main; raise SystemExit(main(['--no-port']))")
+             "os.environ['LISTEN_FDS'] = '1'; from linter.frontends.service import main; raise SystemExit(main(['--no-port']))")
     service = subprocess.Popen([sys.executable, "-c", start, str(listener.fileno())], pass_fds=[listener.fileno()],
                                env={**os.environ, "PYTHONPATH": CHILD_PATH}, stderr=subprocess.PIPE)
     listener.close()
@@ -101,7 +101,7 @@ def test_a_socket_activated_service_answers_the_clients(tmp_path: Path, monkeypa
 
 def test_without_unix_sockets_the_service_keeps_to_the_port(monkeypatch, capsys) -> None:
     # As on Windows: no AF_UNIX (and no getuid). Asking for the socket alone is one line, exit 2.
-    from linter import service
+    from linter.frontends import service
 
     monkeypatch.delattr(service.socket, "AF_UNIX")
     assert serve_main(["--no-port"]) == 2

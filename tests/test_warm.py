@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from linter import warm
+from linter.frontends import warm
 from linter.config import Config
 from linter.paths import socket_path
-from linter.reader import read_source
+from linter.input.reader import read_source
 
 from .conftest import get_linter
 from .test_sendmail import BAD_BODY, CHILD_PATH, GOOD_BODY, message
@@ -40,7 +40,7 @@ def _embedded(monkeypatch) -> None:
 
 
 def _listen(path: Path) -> socket.socket:
-    from linter.service import bind_unix_socket
+    from linter.frontends.service import bind_unix_socket
 
     return bind_unix_socket(path)
 
@@ -49,7 +49,7 @@ class Daemon:
     """The real service app on the socket, in a thread, on the shared embedded linter."""
 
     def __init__(self, path: Path, config: Config | None = None):
-        from linter.service import create_app
+        from linter.frontends.service import create_app
 
         config = config or Config()
         self.path = path
@@ -162,7 +162,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def run_hook(data: bytes, tmp_path: Path, *options: str, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PYTHONPATH": CHILD_PATH, "XDG_STATE_HOME": str(tmp_path / "state"), **(env or {})}
     command = [sys.executable, "-c", "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read())"]
-    return subprocess.run([sys.executable, "-c", "from linter.sendmail import main; raise SystemExit(main())",
+    return subprocess.run([sys.executable, "-c", "from linter.frontends.hook import main; raise SystemExit(main())",
                            *options, "--", *command], input=data, capture_output=True, env=environment,
                           cwd=tmp_path, timeout=120)  # fmt: skip
 
@@ -313,7 +313,7 @@ def test_no_daemon_switch(monkeypatch) -> None:
 
 
 def test_the_serve_socket_is_private_and_a_live_one_is_not_taken_over(tmp_path: Path) -> None:
-    from linter.service import ServeError, bind_unix_socket
+    from linter.frontends.service import ServeError, bind_unix_socket
 
     path = tmp_path / "run" / "lint.sock"
     listener = bind_unix_socket(path)
@@ -337,7 +337,7 @@ def test_local_routes_are_not_on_the_port() -> None:
         warnings.filterwarnings("ignore", message=r".*httpx.*starlette\.testclient", category=UserWarning)
         from starlette.testclient import TestClient
 
-    from linter.service import create_app
+    from linter.frontends.service import create_app
 
     app = create_app(get_linter("embedded"), local_identity=warm.identity(Config()))
     with TestClient(app, base_url="http://localhost") as client:
@@ -346,7 +346,7 @@ def test_local_routes_are_not_on_the_port() -> None:
 
 
 def test_the_client_does_not_load_spacy() -> None:
-    code = ("import sys; from linter.cli import main; from linter import sendmail, warm; "
+    code = ("import sys; from linter.frontends.cli import main; from linter.frontends import hook, warm; "
             "warm.identity(__import__('linter.config').config.Config()); print('spacy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": CHILD_PATH}, timeout=60)

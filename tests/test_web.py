@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from linter.api import get_linter
-from linter.service import create_app
+from linter.frontends.service import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("LINT_REPLY_CHROMIUM", "/usr/bin/chromium")

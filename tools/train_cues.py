@@ -33,12 +33,12 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from linter.analysis import analyse  # noqa: E402
+from linter.engine.analysis import analyse  # noqa: E402
 from linter.api import Linter  # noqa: E402
-from linter.cues import features  # noqa: E402
+from linter.engine.cues import features  # noqa: E402
 from linter.evaluate import load_corpus  # noqa: E402
-from linter.matching import body_tokens  # noqa: E402
-from linter.rules import CUES_FILE, load_rules  # noqa: E402
+from linter.engine.match import body_tokens  # noqa: E402
+from linter.engine.rules import CUES_FILE, load_rules  # noqa: E402
 
 REAL_TUNING = ROOT / "tests/corpus/real/tuning.jsonl"
 OWN_TUNING = [ROOT / "tests/corpus" / name for name in ("tuning.jsonl", "tuning-extra.jsonl", "tuning-extra2.jsonl")]
@@ -51,7 +51,7 @@ MIN_POSITIVES = 20  # fewer real examples than this give no reliable estimate of
 
 
 def text_features(linter: Linter, text: str) -> str:
-    """The features of a text exactly as the linter scores them (`matching.body_tokens`)."""
+    """The features of a text exactly as the linter scores them (`match.body_tokens`)."""
     tokens = [word for _, words in body_tokens(analyse(linter.nlp, text)) for word in words]
     return " ".join(sorted(features(tokens)))
 

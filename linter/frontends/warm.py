@@ -29,10 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__
-from .names import builtin_rules_dir
-from .paths import socket_path
-from .pipeline_info import resolve_model
+from .. import __version__
+from ..names import builtin_rules_dir, resolve_model
+from ..paths import socket_path
 
 NO_DAEMON_ENV = "LINT_REPLY_NO_DAEMON"
 CONNECT_TIMEOUT = 0.1  # seconds: a local socket connects at once or not at all
@@ -87,8 +86,9 @@ def _tree(folder: Path) -> list[Path]:
 def engine_digest() -> str:
     """The linter's own code and the versions of the libraries that shape its answer."""
     digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).resolve().parent
-    _hash_files(digest, package, sorted(package.glob("*.py")))
+    package = Path(__file__).resolve().parent.parent  # the whole `linter` package
+    # every module of the package, sub-packages included: the engine lives in linter/engine/
+    _hash_files(digest, package, [path for path in _tree(package) if path.suffix == ".py"])
     for library, file in (("spacy", "about.py"), ("simplemma", "__init__.py")):
         spec = importlib.util.find_spec(library)  # finds without importing
         if spec and spec.origin:
@@ -251,7 +251,7 @@ class Daemon:
         """Lint `sources` (reader.Source) with this process's options; None when anything is off."""
         body = {
             "identity": self._identity, **options, **render, "time_limit": time_limit,
-            "sources": [{"path": s.path, "text": s.text, "encoding": s.encoding, "kind": s.kind,
+            "sources": [{"path": s.path, "text": s.text, "kind": s.kind,
                          "data": base64.b64encode(s.data).decode("ascii")} for s in sources],
         }  # fmt: skip
         try:

@@ -1,6 +1,8 @@
-"""Match rules: compile every rule once into one spaCy Matcher, run it, apply the guards.
+"""Match rules: run the compiled patterns on an analysed reply and apply the guards.
 
-Guards every rule gets unless it switches them off (`guards:` in the rule file):
+The patterns come from `compile` (`PatternRecord`s); here they are loaded into spaCy
+Matchers once per linter and run on every reply. Guards every rule gets unless it
+switches them off (`guards:` in the rule file):
 - negation: a negation word in the clause where the match starts (or in the clause
   that governs it: "ik zeg niet dat u gelijk heeft") vetoes it, unless the pattern
   itself spells the negation out ("ik sta er niet achter");
@@ -8,7 +10,8 @@ Guards every rule gets unless it switches them off (`guards:` in the rule file):
 - frame: greeting and signature lines are not the message.
 Opt-in guards (`condition: true`, `question: true`): a match inside a condition or
 hypothetical ("als ik dat toch zou doen, ..."), or inside a question, does not count.
-Then the rule's own `unless` anti-patterns, `not_with` and `piles`.
+Then the rule's own `unless` anti-patterns, `not_with`, `piles` and learned cues. The
+hits per rule go on to `judge`.
 """
 
 from __future__ import annotations
@@ -19,13 +22,12 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Span
-from spacy.schemas import validate_token_pattern
 
-from . import notation
+from ..names import RuleError
 from .analysis import CONDITION_OPENERS, Analysis
+from .compile import PatternRecord
 from .cues import features
-from .pipeline import lemma_forms, read_cache, write_cache
-from .rules import SCOPES, Pattern, Rule, RuleError, RuleSet
+from .rules import Rule, RuleSet
 
 
 @dataclass(frozen=True)
@@ -41,33 +43,22 @@ class Hit:
     cues: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Key:
-    rule: str
-    role: str  # "pattern", "unless", "pile"
-    free: tuple[bool, ...]  # per pattern slot: gap or wildcard
-    scope: str = "overlap"
-    index: int = 0  # which pile
+class RuleMatcher:
+    """All patterns of a rule set in spaCy Matchers (and a DependencyMatcher when there is a parser)."""
 
-
-class CompiledRules:
-    """All patterns of a rule set in one Matcher (and a DependencyMatcher when there is a parser)."""
-
-    def __init__(self, ruleset: RuleSet, nlp: Language, use_dependencies: bool):
+    def __init__(self, ruleset: RuleSet, nlp: Language, patterns: list[PatternRecord], use_dependencies: bool):
         self.ruleset = ruleset
         self.rules = ruleset.by_id()
-        # Patterns compiled from the notation are valid by construction; only the raw
-        # `spacy:` escape hatch is validated (in `_add`), which keeps start-up fast.
         # Patterns are bucketed by an anchor: a set of words one of which must occur in the
         # reply for the pattern to match. Only buckets whose anchor occurs are run, which
         # spares most of spaCy's per-token checks (see `_anchor`).
         self.vocab = nlp.vocab
         self.buckets: dict[frozenset[str] | None, Matcher] = {}
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True) if use_dependencies else None
-        self.keys: dict[int, _Key] = {}
-        for key, rule_id, role, free, scope, index, tokens in self._compiled_patterns(ruleset, nlp):
-            self._bucket(_anchor(tokens)).add(key, [tokens])
-            self.keys[self.vocab.strings.add(key)] = _Key(rule_id, role, tuple(free), scope, index)
+        self.records: dict[int, PatternRecord] = {}  # Matcher key hash -> what its hits mean
+        for record in patterns:
+            self._bucket(_anchor(record.tokens)).add(record.key, [record.tokens])
+            self.records[self.vocab.strings.add(record.key)] = record
         for rule in ruleset.rules:
             if self.dependency_matcher is not None:
                 for number, pattern in enumerate(rule.dependency_patterns):
@@ -76,78 +67,8 @@ class CompiledRules:
                         self.dependency_matcher.add(key, [pattern])
                     except (ValueError, KeyError) as error:
                         raise RuleError(rule.path, None, f"dependency_patterns {number + 1}: {error}") from None
-                    self.keys[nlp.vocab.strings[key]] = _Key(rule.id, "pattern", ())
+                    self.records[nlp.vocab.strings[key]] = PatternRecord(key, rule.id, "pattern", (), "overlap", 0, pattern)
         self._build_index()
-
-    def _compiled_patterns(self, ruleset: RuleSet, nlp: Language) -> list[list]:
-        """Every Matcher pattern of the rule set, from the disk cache when the rules are unchanged.
-
-        Expanding the notation is most of the start-up work left; its result depends only
-        on the patterns, the word lists, the tokenizer and the versions, which make the key.
-        """
-        digest = _patterns_digest(ruleset, nlp)
-        cached = read_cache(f"patterns-{digest}")
-        if _valid_cache(cached, ruleset):
-            return cached
-        table: dict[str, set[str]] = {}
-        context = notation.CompileContext(
-            lists=ruleset.lists,
-            lemma_forms=lambda lemma: (table or table.update(self._lemma_table(ruleset)) or table)[lemma],
-            split_word=lambda word: [t.text for t in nlp.tokenizer(word)],
-        )
-        entries: list[list] = []
-        for rule in ruleset.rules:
-            for pattern in rule.patterns:
-                entries.extend(self._compile(rule, pattern, "pattern", context))
-            for pattern in rule.unless:
-                entries.extend(self._compile(rule, pattern, "unless", context))
-            for index, pile in enumerate(rule.piles):
-                entries.extend(self._compile(rule, pile.pattern, "pile", context, index))
-        write_cache(f"patterns-{digest}", entries)
-        return entries
-
-    def list_finder(self, name: str, nlp: Language):
-        """A function text -> [(start, end)] of the entries of word list `name` (tokenizer only)."""
-        matcher = Matcher(nlp.vocab)
-        context = notation.CompileContext(lists=self.ruleset.lists, lemma_forms=lambda lemma: {lemma})
-        for entry in self.ruleset.lists.get(name, []):
-            matcher.add(name, [tokens for tokens, _ in notation.compile_pattern(entry, context)])
-        normalize = nlp.get_pipe("lint_reply_normalizer")
-
-        def find(text: str) -> list[tuple[int, int]]:
-            doc = normalize(nlp.make_doc(text))
-            spans = sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for _, s, e in matcher(doc)})
-            return [span for span in spans if not any(o[0] <= span[0] and span[1] <= o[1] and o != span for o in spans)]
-
-        return find
-
-    @staticmethod
-    def _lemma_table(ruleset: RuleSet) -> dict[str, set[str]]:
-        wanted: set[str] = set()
-        for entries in ruleset.lists.values():
-            for entry in entries:
-                wanted |= notation.lemmas_used(entry)
-        for rule in ruleset.rules:
-            for pattern in rule.patterns + rule.unless + [pile.pattern for pile in rule.piles]:
-                if pattern.parsed is not None:
-                    wanted |= notation.lemmas_used(pattern.parsed)
-        return lemma_forms(wanted)
-
-    def _compile(self, rule: Rule, pattern: Pattern, role: str, context: notation.CompileContext, index: int = 0) -> list[list]:
-        if pattern.spacy is not None:
-            problems = validate_token_pattern(pattern.spacy)
-            if problems:
-                raise RuleError(rule.path, pattern.line, f"ongeldig spaCy-patroon: {'; '.join(problems)}")
-            compiled = [(pattern.spacy, [False] * len(pattern.spacy))]
-        else:
-            try:
-                compiled = notation.compile_pattern(pattern.parsed, context)
-            except notation.NotationError as error:
-                raise RuleError(rule.path, pattern.line, f"patroon '{pattern.source}': {error}") from None
-        return [
-            [f"{rule.id}|{role}|{pattern.line}|{number}", rule.id, role, list(free), pattern.scope, index, tokens]
-            for number, (tokens, free) in enumerate(compiled)
-        ]
 
     def _bucket(self, anchor: frozenset[str] | None) -> Matcher:
         if anchor not in self.buckets:
@@ -199,26 +120,26 @@ class CompiledRules:
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         pile_hits: dict[tuple[str, int], list[int]] = {}
         for key_hash, start, end, alignment in self._matches(doc):
-            key = self.keys[key_hash]
-            rule = self.rules[key.rule]
-            if key.role == "unless":
-                vetoes.setdefault(key.rule, []).append((start, end, key.scope))
+            record = self.records[key_hash]
+            rule = self.rules[record.rule]
+            if record.role == "unless":
+                vetoes.setdefault(record.rule, []).append((start, end, record.scope))
                 continue
-            reason = self._guard_veto(rule, analysis, start, end, alignment, key.free)
+            reason = self._guard_veto(rule, analysis, start, end, alignment, record.free)
             if reason:
                 if trace is not None:
                     trace.append(f"{rule.id}: '{doc[start:end].text}' vervalt ({reason})")
                 continue
-            if key.role == "pile":
-                pile_hits.setdefault((key.rule, key.index), []).append(start)
+            if record.role == "pile":
+                pile_hits.setdefault((record.rule, record.pile), []).append(start)
             else:
-                candidates.setdefault(key.rule, []).append((start, end))
+                candidates.setdefault(record.rule, []).append((start, end))
         if self.dependency_matcher is not None and len(self.dependency_matcher):
             for key_hash, token_ids in self.dependency_matcher(doc):
-                key = self.keys[key_hash]
+                record = self.records[key_hash]
                 start, end = min(token_ids), max(token_ids) + 1
-                if not self._guard_veto(self.rules[key.rule], analysis, start, end, None, ()):
-                    candidates.setdefault(key.rule, []).append((start, end))
+                if not self._guard_veto(self.rules[record.rule], analysis, start, end, None, ()):
+                    candidates.setdefault(record.rule, []).append((start, end))
         for (rule_id, index), starts in pile_hits.items():
             candidates.setdefault(rule_id, []).extend(self._piles(self.rules[rule_id], index, starts, analysis))
         learned = self._learned(analysis, candidates)
@@ -343,43 +264,6 @@ def body_tokens(analysis: Analysis) -> list[tuple[Span, list[str]]]:
         (sentence, [t.text for t in sentence if not analysis.frame[t.i] and not analysis.quoted[t.i]])
         for sentence in analysis.body_sentences
     ]
-
-
-PATTERN_CACHE_VERSION = 1
-_ROLES = ("pattern", "unless", "pile")
-
-
-def _valid_cache(entries, ruleset: RuleSet) -> bool:
-    """A cache of the right shape that covers every rule with patterns: a wrong or emptied
-    cache file is rebuilt, it never switches checks off."""
-    if not isinstance(entries, list) or not entries:
-        return False
-    seen = set()
-    for entry in entries:
-        if not (isinstance(entry, list) and len(entry) == 7 and isinstance(entry[0], str) and isinstance(entry[1], str)
-                and entry[2] in _ROLES and isinstance(entry[3], list) and entry[4] in SCOPES
-                and isinstance(entry[5], int) and isinstance(entry[6], list) and entry[6]
-                and all(isinstance(token, dict) for token in entry[6])):
-            return False
-        seen.add(entry[1])
-    wanted = {rule.id for rule in ruleset.rules if rule.patterns or rule.piles}
-    return seen == wanted
-
-
-def _patterns_digest(ruleset: RuleSet, nlp: Language) -> str:
-    import hashlib
-
-    import spacy
-
-    from . import __version__
-
-    parts = [
-        PATTERN_CACHE_VERSION, __version__, spacy.__version__, nlp.lang, nlp.meta.get("name"), nlp.meta.get("version"),
-        [(r.id, [(p.source, p.scope, repr(p.parsed), repr(p.spacy)) for p in [*r.patterns, *r.unless, *(x.pattern for x in r.piles)]])
-         for r in ruleset.rules],
-        repr(sorted(ruleset.lists.items())),
-    ]  # fmt: skip
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:20]
 
 
 # Words so common that a pattern anchored on them would run on nearly every reply.

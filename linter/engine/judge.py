@@ -13,12 +13,13 @@ from typing import Callable
 
 from spacy.tokens import Span
 
+from ..names import PipelineInfo
+from ..report import Element, Finding, HandleStatus, Position, Report
 from . import register
 from .analysis import Analysis
-from .matching import Hit
-from .pipeline_info import PipelineInfo
-from .report import Element, Finding, HandleStatus, Position, Report
+from .match import Hit
 from .rules import REPLY_CHECK_NAMES, Rule, RuleSet
+
 
 def judge(
     analysis: Analysis,

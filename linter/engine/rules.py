@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
+from ..names import CHANNELS, SEVERITIES, RuleError, builtin_rules_dir, did_you_mean
 from . import notation
 from .cues import Cues
-from .names import CHANNELS, SEVERITIES, RuleError, builtin_rules_dir, did_you_mean  # noqa: F401 - re-exported
 
 KINDS = ("pitfall", "missing", "element")
 SCOPES = ("overlap", "clause", "sentence", "reply")

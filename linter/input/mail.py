@@ -1,7 +1,8 @@
-"""Read e-mail: find the writer's new text in an RFC 5322 message, and where every character of it is in the file.
+"""Read e-mail: the body of an RFC 5322 message, and the writer's new text in it, with positions in the file.
 
 The body part is chosen like a mail client would (text/plain, else text/html,
-never an attachment), decoded (charsets, quoted-printable, base64), and cut
+never an attachment) and decoded (charsets, quoted-printable, base64) by `read_body`;
+HTML becomes text with `html_to_text`; `split_new_text` cuts a body
 down to what the writer is adding now: quoted history (">" lines, "Op ... schreef:",
 Outlook's "Van:/Verzonden:" block, "-----Oorspronkelijk bericht-----", HTML
 blockquotes and Gmail's quote container), the signature ("-- ", the name/title
@@ -10,7 +11,7 @@ footers. The closing formula itself stays: it is part of the reply.
 
 Every character of the new text keeps the offset of the character (or encoded
 sequence) it came from in the file as it is on disk, so findings point at the
-right line and column of the `.eml` itself.
+right line and column of the `.eml` itself. `extract` puts these steps together.
 """
 
 from __future__ import annotations
@@ -23,72 +24,11 @@ from dataclasses import dataclass
 from email.parser import HeaderParser
 from html.parser import HTMLParser
 
-from .analysis import SIGN_OFF
+from ..engine.analysis import SIGN_OFF
+from .mapping import Mapped
 
 HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
 MAIL_HEADERS = {"from", "to", "subject", "date", "message-id", "mime-version", "received", "return-path", "in-reply-to"}
-
-
-class Mapped:
-    """Text plus, per character, the [start, end) of its source in the raw file text.
-
-    Pieces are collected in a list and joined when `text` is read: appending to a
-    string attribute copies it each time, which is quadratic on a 5 MB message."""
-
-    def __init__(self, text: str = "", starts: list[int] | None = None, ends: list[int] | None = None):
-        self._pieces: list[str] = [text] if text else []
-        self.starts: list[int] = starts if starts is not None else []
-        self.ends: list[int] = ends if ends is not None else []
-
-    @property
-    def text(self) -> str:
-        if len(self._pieces) > 1:
-            self._pieces = ["".join(self._pieces)]
-        return self._pieces[0] if self._pieces else ""
-
-    @property
-    def last_char(self) -> str:
-        """The last character ("" when empty), without joining the pieces."""
-        for piece in reversed(self._pieces):
-            if piece:
-                return piece[-1]
-        return ""
-
-    def add(self, text: str, start: int, end: int | None = None) -> None:
-        self._pieces.append(text)
-        self.starts.extend([start] * len(text))
-        self.ends.extend([end if end is not None else start + 1] * len(text))
-
-    def add_span(self, text: str, start: int) -> None:
-        """Text that stands in the raw file exactly as it is, from `start` on."""
-        self._pieces.append(text)
-        self.starts.extend(range(start, start + len(text)))
-        self.ends.extend(range(start + 1, start + len(text) + 1))
-
-    def slice(self, start: int, end: int) -> Mapped:
-        return Mapped(self.text[start:end], self.starts[start:end], self.ends[start:end])
-
-    def extend(self, other: Mapped) -> None:
-        self._pieces.append(other.text)
-        self.starts.extend(other.starts)
-        self.ends.extend(other.ends)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapped) and (self.text, self.starts, self.ends) == (other.text, other.starts, other.ends)
-
-    def __repr__(self) -> str:
-        return f"Mapped({self.text!r})"
-
-
-@dataclass
-class MailText:
-    new: Mapped  # the writer's new text
-    history: Mapped  # the customer's quoted message(s)
-    subject: str = ""
-
-    @property
-    def has_new_text(self) -> bool:
-        return bool(self.new.text.strip())
 
 
 def looks_like_email(text: str) -> bool:
@@ -423,8 +363,18 @@ def _drop_signature_block(texts: list[str], keep: list[bool], limit: int) -> Non
             keep[i] = False
 
 
-def read_message(data: bytes) -> tuple[str, MailText]:
-    """Raw message bytes -> (the file as text, the writer's new text and the history)."""
+@dataclass
+class MessageBody:
+    """The body part of a message a mail client would show, decoded, with positions in `raw`."""
+
+    raw: str  # the whole message as text: what positions point into
+    body: Mapped | None  # None: no text part (only attachments)
+    html: bool
+    subject: str = ""
+
+
+def read_body(data: bytes) -> MessageBody:
+    """Raw message bytes -> the message as text and its decoded body part."""
     try:
         raw = data.decode("utf-8")
         encode_char = lambda ch: ch.encode("utf-8")  # noqa: E731
@@ -436,53 +386,5 @@ def read_message(data: bytes) -> tuple[str, MailText]:
     subject = str(top_headers.get("Subject", ""))
     part = _choose_part(parts)
     if part is None:
-        return raw, MailText(Mapped(), Mapped(), subject)
-    body = _decode_part(raw, encode_char, part)
-    if part.headers.get_content_type() == "text/html":
-        visible, quoted = html_to_text(body)
-        new, history = split_new_text(visible)
-        history.extend(quoted)
-    else:
-        new, history = split_new_text(body)
-    return raw, MailText(new, history, subject)
-
-
-# --- thread awareness: is the customer upset? --------------------------------
-
-@dataclass(frozen=True)
-class Signal:
-    """An emotional signal in the customer's quoted message."""
-
-    start: int  # offset in the raw file text
-    text: str
-    kind: str  # "woord", "dreiging", "hoofdletters", "uitroeptekens"
-
-
-def customer_signals(history: Mapped, find_words, find_threats) -> list[Signal]:
-    """Signals in the quoted history; `find_words(text)` yields (start, end) of upset words,
-    `find_threats(word)` is not empty when such a word is a threat (both from the rule set's word lists)."""
-    signals: list[Signal] = []
-    text = history.text
-    for start, end in find_words(text):
-        word = text[start:end]
-        kind = "dreiging" if find_threats(word) else "woord"
-        signals.append(Signal(history.starts[start], word, kind))
-    marks = list(re.finditer(r"!+", text))
-    if len(marks) >= 2 or any(len(m.group()) >= 3 for m in marks):  # "!!!", or exclaiming more than once
-        signals.append(Signal(history.starts[marks[0].start()], marks[0].group(), "uitroeptekens"))
-    for match in re.finditer(r"\b[A-Z]{4,}(?:\s+[A-Z]{2,})*\b", text):
-        signals.append(Signal(history.starts[match.start()], match.group(), "hoofdletters"))
-    by_start: dict[int, Signal] = {}
-    for signal in signals:  # one signal per place; a word beats its capitals
-        if signal.start not in by_start or by_start[signal.start].kind == "hoofdletters":
-            by_start[signal.start] = signal
-    order = {"dreiging": 0, "woord": 1, "uitroeptekens": 2, "hoofdletters": 3}
-    return sorted(by_start.values(), key=lambda s: (order[s.kind], s.start))
-
-
-def is_upset(signals: list[Signal]) -> bool:
-    """Clearly upset: an upset word or a threat, or capitals and exclamation marks together.
-
-    Capitals alone are weak (acronyms such as CJIB), so they count only with another signal.
-    """
-    return any(s.kind in ("woord", "dreiging") for s in signals) or len(signals) >= 2
+        return MessageBody(raw, None, False, subject)
+    return MessageBody(raw, _decode_part(raw, encode_char, part), part.headers.get_content_type() == "text/html", subject)

@@ -246,19 +246,13 @@ def parse(text: str) -> list[list[Node]]:
 
 
 def list_refs(alternatives: Sequence[Sequence[Node]]) -> set[str]:
-    found: set[str] = set()
-    for node in _walk(alternatives):
-        if isinstance(node, ListRef):
-            found.add(node.name)
-    return found
+    """The word lists a pattern names (`@name`)."""
+    return {node.name for node in _walk(alternatives) if isinstance(node, ListRef)}
 
 
 def lemmas_used(alternatives: Sequence[Sequence[Node]]) -> set[str]:
-    found: set[str] = set()
-    for node in _walk(alternatives):
-        if isinstance(node, Lemmas):
-            found.update(node.lemmas)
-    return found
+    """The lemmas a pattern names (`[lemma]`), whose forms compiling needs."""
+    return {lemma for node in _walk(alternatives) if isinstance(node, Lemmas) for lemma in node.lemmas}
 
 
 def _walk(alternatives: Sequence[Sequence[Node]]):

@@ -8,151 +8,24 @@ Every pipeline gets:
 - `lint_reply_lines`: a line break ends a sentence (greetings, chat lines, lists);
 - `lint_reply_normalizer`: `token.norm_` becomes lower case without accents, so
   rules match "discussieren" and "discussiëren" alike. Word forms of a rule's
-  `[lemma]` come from simplemma when the rules are compiled, not at run time.
+  `[lemma]` come from simplemma when the rules are compiled (`forms`), not at run time.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import os
 import re
-import stat
 
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .pipeline_info import MODEL_ENV, PREFERRED_MODEL, PipelineError, PipelineInfo, resolve_model  # noqa: F401 - re-exported
-
+from ..names import PipelineError, PipelineInfo, resolve_model
+from ..paths import read_cache, write_cache
 from .notation import fold
-from .paths import cache_dir
 
 MAX_TEXT_CHARS = 5_000_000  # the reader's size limit; spaCy's own default (1,000,000) is lower
-# simplemma lists some dialect or archaic spellings ("he" for hebben) and clitics ("z'n" for
-# zijn) that are far more often another word; rules want the real forms.
-MIN_FORM_LENGTH = 2
-NOISE_FORMS = frozenset({"he", "hej", "ist", "z'n", "zn", "ge"})
-
-
-@functools.lru_cache(maxsize=1)
-def _simplemma_dictionary():
-    # A private path in simplemma; `lemma_forms` degrades to "the lemma only" without it.
-    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
-
-    return DefaultDictionaryFactory().get_dictionary("nl")
-
-
-@functools.lru_cache(maxsize=200_000)
-def lemmatize(word: str) -> str:
-    import simplemma
-
-    lemma = simplemma.lemmatize(word.lower(), lang="nl")
-    return lemma.replace("_", "")  # simplemma writes separable verbs as "af_wijzen"
-
-
-VOWELS = set("aeiou")
-
-
-def present_tense_forms(infinitive: str) -> set[str]:
-    """Regular present-tense forms of a Dutch verb: staan -> sta, staat; maken -> maak, maakt.
-
-    simplemma's table maps some of these to another word ("staat" -> the noun), so
-    rules would miss them; the spelling rules below are regular enough to fill the gap.
-    """
-    if infinitive.endswith("aan") and len(infinitive) <= 6:  # gaan -> ga, gaat
-        return {infinitive[:-2], infinitive[:-1] + "t"}
-    if not infinitive.endswith("en") or len(infinitive) < 4:
-        return set()
-    elif infinitive.endswith(("ien", "oen")) and len(infinitive) <= 6:  # zien, doen
-        stem = infinitive[:-1]
-    else:
-        stem = infinitive[:-2]
-        if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in VOWELS:
-            stem = stem[:-1]  # zetten -> zet
-        elif len(stem) >= 3 and stem[-2] in VOWELS and stem[-3] not in VOWELS and stem[-1] not in VOWELS:
-            stem = stem[:-1] + stem[-2] + stem[-1]  # maken -> maak
-        stem = stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1], stem[-1])  # geven -> geef
-    return {stem, stem if stem.endswith("t") else stem + "t"}
-
-
-def lemma_forms(lemmas: set[str]) -> dict[str, set[str]]:
-    """All inflected forms simplemma knows for each lemma (accent-folded), plus regular ones.
-
-    Scanning simplemma's table takes most of a second, so the result is cached on disk
-    (it depends only on the lemmas the rules use and on the simplemma version).
-    """
-    wanted = sorted({fold(lemma) for lemma in lemmas})
-    cached = read_cache(_forms_cache_name(wanted))
-    if isinstance(cached, dict) and set(cached) == set(wanted):
-        return {lemma: set(forms) for lemma, forms in cached.items()}
-    forms: dict[str, set[str]] = {lemma: {lemma} | present_tense_forms(lemma) for lemma in wanted}
-    try:
-        table = _simplemma_dictionary()
-    except Exception:  # pragma: no cover - only when simplemma's layout changes
-        return forms
-    targets = set(wanted)
-    for form, lemma in table.items():
-        key = lemma.replace("_", "")
-        if key not in targets:
-            if key.isascii():
-                continue
-            key = fold(key)
-            if key not in targets:
-                continue
-        if len(form) >= MIN_FORM_LENGTH and " " not in form and form not in NOISE_FORMS:
-            forms[key].add(fold(form))
-    write_cache(_forms_cache_name(wanted), {lemma: sorted(found) for lemma, found in forms.items()})
-    return forms
-
-
-def _forms_cache_name(wanted: list[str]) -> str:
-    import hashlib
-    from importlib.metadata import version
-
-    try:
-        simplemma_version = version("simplemma")
-    except Exception:  # pragma: no cover
-        simplemma_version = "unknown"
-    return "lemma-forms-" + hashlib.sha256("\n".join([simplemma_version, *wanted]).encode()).hexdigest()[:16]
-
-
-MAX_CACHE_BYTES = 64 * 1024 * 1024
-
-
-def read_cache(name: str):
-    """JSON stored by `write_cache`, or None when absent, unreadable or not a plain file.
-
-    A FIFO or a link to /dev/zero in the cache would hang or flood a read, so only a
-    regular file of bounded size is opened; callers check the shape of what they get."""
-    path = cache_dir() / f"{name}.json"
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return json.loads(handle.read(MAX_CACHE_BYTES + 1).decode("utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return None
-    finally:
-        os.close(descriptor)
-
-
-def write_cache(name: str, data) -> None:
-    """Store JSON atomically; a read-only home only costs start-up time next time."""
-    path = cache_dir() / f"{name}.json"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        temporary.replace(path)
-    except OSError:
-        pass
 
 
 @Language.component("lint_reply_lines")

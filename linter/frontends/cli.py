@@ -15,16 +15,16 @@ import click
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, dutch_click
-from .config import Config, ConfigError, apply_overrides, check_rule_ids, find_config, load_config
-from .pipeline_info import PipelineError, describe_unloaded
-from .reader import InputError, read_source
-from .names import CHANNELS, RuleError, builtin_rules_dir, did_you_mean
+from .. import __version__
+from ..config import Config, ConfigError, apply_overrides, check_rule_ids, find_config, load_config
+from ..input.reader import InputError, read_source
+from ..names import CHANNELS, PipelineError, RuleError, builtin_rules_dir, describe_unloaded, did_you_mean
+from . import dutch_click
 from .warm import CLI_TIME_LIMIT, find_daemon
 
 if TYPE_CHECKING:
-    from .api import Linter
-    from .rules import Rule, RuleSet
+    from ..api import Linter
+    from ..engine.rules import Rule, RuleSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -74,8 +74,8 @@ def _list_rules(ruleset: RuleSet) -> str:
 
 def _check_rules(directory: str, model: str | None) -> int:
     """`--check-rules DIR`: validate a rule pack and run its examples; 0 when all is well, else 1."""
-    from .api import Linter
-    from .checking import check_rules, format_check
+    from ..api import Linter
+    from ..checking import check_rules, format_check
 
     path = Path(directory)
     try:
@@ -185,7 +185,7 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
     if answer:
         output, fails = answer.output, answer.fails
     else:  # no daemon, or it failed: the same answer in process
-        from .render import render_reports
+        from ..render import render_reports
 
         linter = linter or _load_linter(config)
         reports = [linter.lint_source(source, **options) for source in sources]
@@ -200,7 +200,7 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
 def _load_linter(config: Config) -> Linter:
     """The in-process linter for `config`; a bad model, rule pack or rule id is one line, exit 2."""
     try:
-        from .api import linter_for  # loads spaCy: only now that a lint is needed
+        from ..api import linter_for  # loads spaCy: only now that a lint is needed
 
         linter = linter_for(config)
         check_rule_ids(config, set(linter.ruleset.by_id()))
@@ -211,7 +211,7 @@ def _load_linter(config: Config) -> Linter:
 
 def _load_ruleset(config: Config) -> RuleSet:
     """The rule set `config` asks for, without a pipeline; a broken rule or unknown id is one line, exit 2."""
-    from .rules import load_rules
+    from ..engine.rules import load_rules
 
     try:
         ruleset = load_rules(packs=config.rule_dirs, words=config.words, severity=config.severity)

@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__
-from .frontend import run_command
-from .names import CHANNELS, LONE_SURROGATE
-from .config import FAIL_ON, Config, apply_overrides, find_config, load_config
-from .reader import Source
-from .report import report_schema
-from .paths import socket_path
+from .. import __version__
+from ..config import FAIL_ON, Config, apply_overrides, find_config, load_config
+from ..input.reader import Source
+from ..names import CHANNELS, LONE_SURROGATE
+from ..paths import socket_path
+from ..report import report_schema
+from .command import run_command
 from .warm import HELLO_PATH, LINT_PATH, identity
 from .workers import JobFailed, LintPool, default_size, perform
 
@@ -45,7 +45,7 @@ LOCAL_MAX_BODY = 64_000_000  # the hook's and the CLI's inputs (text and bytes) 
 log = logging.getLogger("lint-reply.serve")
 
 if TYPE_CHECKING:
-    from .api import Linter
+    from ..api import Linter
 
 
 class ApiError(Exception):
@@ -55,7 +55,7 @@ class ApiError(Exception):
 
 
 def _page() -> str:
-    packaged = resources.files("linter") / "static" / "index.html"
+    packaged = resources.files("linter.frontends") / "static" / "index.html"
     return packaged.read_text(encoding="utf-8")
 
 
@@ -134,7 +134,7 @@ LOCAL_FIELDS = {
     "time_limit": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 3600,
     "sources": lambda v: isinstance(v, list) and 0 < len(v) <= 10_000,
 }
-SOURCE_FIELDS = {"path": str, "text": str, "encoding": str, "kind": str, "data": str}
+SOURCE_FIELDS = {"path": str, "text": str, "kind": str, "data": str}
 
 
 def local_request(data: dict) -> list[Source]:
@@ -154,7 +154,7 @@ def local_request(data: dict) -> list[Source]:
         except binascii.Error:
             raise ApiError(422, "ongeldige bron: data is geen base64") from None
         text = LONE_SURROGATE.sub("\ufffd", item["text"])
-        sources.append(Source(path=item["path"], text=text, encoding=item["encoding"], kind=item["kind"], data=raw))
+        sources.append(Source(path=item["path"], text=text, kind=item["kind"], data=raw))
     return sources
 
 
@@ -270,7 +270,7 @@ def create_app(linter: Linter, cors_origins: tuple[str, ...] = (), max_body: int
     async def lint_message(request: Request) -> Response:
         message, channel = field(await body_json(request), "message", {"message", "channel"})
         data = message.encode("utf-8", errors="surrogatepass")
-        source = Source(path="<bericht>", text=message, encoding="utf-8", kind="email", data=data)
+        source = Source(path="<bericht>", text=message, kind="email", data=data)
         return JSONResponse(await run_job(request, ("source", source, {"channel": channel, **options}), time_limit))
 
     served = [0]  # lints answered for the hook and the CLI; `hello` reports it
@@ -480,7 +480,7 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
     size = default_size() if workers is None else workers
     pool = LintPool(config, size) if size else None  # the workers load while this process does
     try:
-        from .api import linter_for  # loads spaCy: not for --help or --install-user-service
+        from ..api import linter_for  # loads spaCy: not for --help or --install-user-service
 
         linter = linter_for(config)
         if pool:

@@ -24,11 +24,10 @@ from typing import Iterable, Iterator
 
 import click
 
-from .frontend import run_command
-
-from .api import LONE_SURROGATE
-from .mail import read_message
-from .reader import InputError, decode
+from ..input.extract import extract_message
+from ..input.reader import InputError, decode
+from ..names import LONE_SURROGATE
+from .command import run_command
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(\+?\d[\d \-]{7,}\d)(?!\w)")
@@ -62,7 +61,7 @@ class Fields:
 
 
 def _from_mail(reply_id: str, data: bytes) -> Reply:
-    _, mail = read_message(data)
+    mail = extract_message(data)
     return Reply(reply_id, mail.new.text, fields={"subject": mail.subject} if mail.subject else {})
 
 
@@ -129,8 +128,7 @@ def _from_file(path: Path, reply_id: str) -> Reply:
     data = path.read_bytes()
     if path.suffix.lower() == ".eml":
         return _from_mail(reply_id, data)
-    text, _ = decode(data, reply_id)
-    return Reply(reply_id, text)
+    return Reply(reply_id, decode(data, reply_id))
 
 
 def _is_mbox(path: Path) -> bool:
@@ -190,8 +188,8 @@ _worker_options: dict = {}
 def _init_worker(model: str | None, config_path: str | None = None) -> None:
     """The linter of one audit process, built from lint-reply.toml like every other front end."""
     global _worker_linter, _worker_options
-    from .api import linter_for
-    from .config import apply_overrides, find_config, load_config
+    from ..api import linter_for
+    from ..config import apply_overrides, find_config, load_config
 
     config = load_config(find_config(config_path))
     apply_overrides(config, model=model)
@@ -225,7 +223,7 @@ def lint_batch(replies: list[Reply], linter=None, include_text: bool = False) ->
 
 def lint_jsonl_lines(lines: Iterable[str], model: str | None = None, names: Fields = Fields()) -> list[dict]:
     """JSONL lines -> findings.jsonl records; what one task of a distributed run does (see examples/dask_audit.py)."""
-    from .api import get_linter
+    from ..api import get_linter
 
     return lint_batch(list(replies_from_jsonl(lines, names)), linter=get_linter(model))
 
@@ -393,7 +391,7 @@ def summarize(records: Iterable[dict], top: int = 10) -> dict:
     Which elements show the handles, their titles and which rules are pitfalls come from the
     built-in rule set, and are written into the summary for the report page.
     """
-    from .rules import load_rules
+    from ..engine.rules import load_rules
 
     ruleset = load_rules()
     handles = [rule.id for rule in ruleset.handle_elements()]

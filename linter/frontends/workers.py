@@ -15,8 +15,8 @@ import multiprocessing
 import signal
 import threading
 
-from .render import render_reports
-from .report import reports_to_json
+from ..render import render_reports
+from ..report import reports_to_json
 
 # ("text", text, options) | ("source", Source, options) | ("local", [Source], options, render, fail_on)
 Job = tuple
@@ -50,7 +50,7 @@ def _serve_jobs(connection, config) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and SIGTERM are the service's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        from .api import linter_for
+        from ..api import linter_for
 
         linter = linter_for(config)
     except Exception as error:  # noqa: BLE001 - the service says it in one line

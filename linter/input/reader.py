@@ -23,7 +23,6 @@ class InputError(ValueError):
 class Source:
     path: str  # as the user named it; "<stdin>" for standard input
     text: str
-    encoding: str
     kind: str = "text"  # "text", "email" (RFC 5322 message) or "html"
     data: bytes = b""  # the bytes as read (e-mail is parsed from these)
 
@@ -41,23 +40,23 @@ def sniff_kind(path: str, text: str) -> str:
     return "text"
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Bytes -> (text, encoding name)."""
+def decode(data: bytes, name: str) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", name), "utf-8-sig"
+        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", name)
     for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            return _strict(data[len(bom) :], encoding, name), "utf-16"
+            return _strict(data[len(bom) :], encoding, name)
     if b"\x00" in data:
         raise InputError(f"{name}: dit lijkt geen tekstbestand (het bevat binaire gegevens)")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     text = data.decode("cp1252", errors="replace")
     if text.count("\ufffd") > max(3, len(text) // 100):
         raise InputError(f"{name}: de tekencodering is niet te herkennen (geen UTF-8, UTF-16 of Windows-1252)")
-    return text, "cp1252"
+    return text
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -95,6 +94,6 @@ def read_source(path: str, max_bytes: int = MAX_BYTES) -> Source:
     if len(data) > max_bytes:
         limit = f"{max_bytes:,}".replace(",", ".")
         raise InputError(f"{name}: te groot (meer dan {limit} bytes; zie --max-size); lint-reply leest conceptantwoorden")
-    text, encoding = decode(data, name)
+    text = decode(data, name)
     _check_text(text, name)
-    return Source(path=name, text=text, encoding=encoding, kind=sniff_kind(name, text), data=data)
+    return Source(path=name, text=text, kind=sniff_kind(name, text), data=data)

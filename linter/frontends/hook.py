@@ -23,9 +23,9 @@ from pathlib import Path
 
 import click
 
-from .frontend import run_command
-from .config import apply_overrides, find_config, load_config
-from .reader import Source
+from ..config import apply_overrides, find_config, load_config
+from ..input.reader import Source
+from .command import run_command
 from .warm import Answer, find_daemon
 
 EX_TEMPFAIL = 75  # sendmail's "try again later": clients keep the message
@@ -60,10 +60,6 @@ def recovery_dirs() -> list[Path]:
         home / "lint-reply-recovery",
         Path(tempfile.gettempdir()) / f"lint-reply-{os.getuid()}" / "recovery",
     ]
-
-
-def recovery_dir() -> Path:
-    return recovery_dirs()[0]
 
 
 def _write_complete(folder: Path, name: str, data: bytes) -> Path:
@@ -234,12 +230,12 @@ def within_budget(work, seconds: float):
 
 
 def _lint(config, data: bytes):
-    from .api import linter_for  # loads spaCy: only on the in-process path
+    from ..api import linter_for  # loads spaCy: only on the in-process path
 
     linter = linter_for(config)
     text = data.decode("utf-8", errors="replace")
     report = linter.lint_source(
-        Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=data),
+        Source(path="<mail>", text=text, kind="email", data=data),
         channel=config.channel, select=config.select, ignore=config.ignore, min_words=config.min_words,
     )  # fmt: skip
     return linter, report
@@ -255,7 +251,7 @@ def _lint_warm(config, data: bytes, time_budget: float, disabled: bool) -> Answe
     if daemon is None:
         return None
     text = data.decode("utf-8", errors="replace")
-    source = Source(path="<mail>", text=text, encoding="utf-8", kind="email", data=data)
+    source = Source(path="<mail>", text=text, kind="email", data=data)
     options = {"channel": config.channel, "select": config.select, "ignore": config.ignore,
                "min_words": config.min_words, "fail_on": config.fail_on}
     render = {"format": "text", "colour": False, "config": _config_name(config), "width": None}
@@ -278,7 +274,7 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
         # lint below gets its full time budget, so the daemon never changes the outcome.
         answer = _lint_warm(config, data, time_budget, no_daemon)
         if answer is None:
-            from .render import render_text
+            from ..render import render_text
 
             linter, report = within_budget(lambda: _lint(config, data), time_budget)
             answer = Answer(render_text([report], linter.pipeline, config=_config_name(config)),

@@ -13,8 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from .paths import SOCKET_NAME
-from .pipeline_info import MODEL_ENV
+from ..names import MODEL_ENV
+from ..paths import SOCKET_NAME
 
 UNIT = "lint-reply"
 

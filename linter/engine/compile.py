@@ -1,0 +1,157 @@
+"""Compile a rule set into spaCy Matcher patterns, once, and keep them in a disk cache.
+
+Every `patterns`, `unless` and `piles` entry of every rule becomes one or more
+`PatternRecord`s: the notation expanded into flat token patterns (`[lemma]` into all its
+`forms`, `@list` into its entries), or a pack's raw `spacy:` pattern after validation.
+Expanding the notation is most of the start-up work, so the records are stored as JSON in
+the cache folder under a digest of everything they depend on (the patterns, the word lists,
+the tokenizer, the versions); a cache file that is missing, stale or malformed is rebuilt.
+
+Running the records is `match`'s work; this module only builds them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable, NamedTuple
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.schemas import validate_token_pattern
+
+from .. import __version__
+from ..names import RuleError
+from ..paths import read_cache, write_cache
+from . import notation
+from .forms import lemma_forms
+from .rules import SCOPES, Pattern, Rule, RuleSet
+
+# Part of the digest: a new version makes every older cache file stale (2: records as objects).
+CACHE_VERSION = 2
+ROLES = ("pattern", "unless", "pile")
+
+
+class PatternRecord(NamedTuple):
+    """One compiled Matcher pattern and what the matcher must know about its hits."""
+
+    key: str  # the Matcher key: "rule|role|line|number"
+    rule: str  # the rule id
+    role: str  # "pattern" (a hit), "unless" (a veto) or "pile" (one count towards a pile)
+    free: tuple[bool, ...]  # per token slot: a gap or wildcard (its words are context, not the phrase)
+    scope: str  # for "unless": how far a veto reaches (overlap, clause, sentence, reply)
+    pile: int  # for "pile": which of the rule's piles
+    tokens: list[dict]  # the spaCy token pattern
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self._asdict(), "free": list(self.free)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> PatternRecord | None:
+        """The record stored by `to_json`, or None when `data` is not one (a wrong cache file)."""
+        if not (isinstance(data, dict) and set(data) == set(cls._fields)):
+            return None
+        free, tokens = data["free"], data["tokens"]
+        valid = (
+            isinstance(data["key"], str) and isinstance(data["rule"], str) and data["role"] in ROLES
+            and data["scope"] in SCOPES and isinstance(data["pile"], int)
+            and isinstance(free, list) and all(isinstance(slot, bool) for slot in free)
+            and isinstance(tokens, list) and tokens and all(isinstance(token, dict) for token in tokens)
+        )  # fmt: skip
+        return cls(**{**data, "free": tuple(free)}) if valid else None
+
+
+def compile_rules(ruleset: RuleSet, nlp: Language) -> list[PatternRecord]:
+    """Every Matcher pattern of the rule set, from the disk cache when the rules are unchanged."""
+    name = f"patterns-{patterns_digest(ruleset, nlp)}"
+    cached = _from_cache(read_cache(name), ruleset)
+    if cached is not None:
+        return cached
+    forms: dict[str, set[str]] = {}  # filled on the first `[lemma]`: scanning simplemma takes a while
+    context = notation.CompileContext(
+        lists=ruleset.lists,
+        lemma_forms=lambda lemma: (forms or forms.update(_lemma_table(ruleset)) or forms)[lemma],
+        split_word=lambda word: [t.text for t in nlp.tokenizer(word)],
+    )
+    records: list[PatternRecord] = []
+    for rule in ruleset.rules:
+        for pattern in rule.patterns:
+            records.extend(_compile(rule, pattern, "pattern", context))
+        for pattern in rule.unless:
+            records.extend(_compile(rule, pattern, "unless", context))
+        for index, pile in enumerate(rule.piles):
+            records.extend(_compile(rule, pile.pattern, "pile", context, index))
+    write_cache(name, [record.to_json() for record in records])
+    return records
+
+
+def patterns_digest(ruleset: RuleSet, nlp: Language) -> str:
+    """The cache key: everything the compiled patterns depend on."""
+    parts = [
+        CACHE_VERSION, __version__, spacy.__version__, nlp.lang, nlp.meta.get("name"), nlp.meta.get("version"),
+        [(r.id, [(p.source, p.scope, repr(p.parsed), repr(p.spacy)) for p in [*r.patterns, *r.unless, *(x.pattern for x in r.piles)]])
+         for r in ruleset.rules],
+        repr(sorted(ruleset.lists.items())),
+    ]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def _from_cache(data: Any, ruleset: RuleSet) -> list[PatternRecord] | None:
+    """The cached records when they have the right shape and cover every rule with patterns:
+    a wrong or emptied cache file is rebuilt, it never switches checks off."""
+    if not isinstance(data, list) or not data:
+        return None
+    records = [PatternRecord.from_json(item) for item in data]
+    if any(record is None for record in records):
+        return None
+    wanted = {rule.id for rule in ruleset.rules if rule.patterns or rule.piles}
+    return records if {record.rule for record in records} == wanted else None
+
+
+def _lemma_table(ruleset: RuleSet) -> dict[str, set[str]]:
+    """The forms of every `[lemma]` the rules and word lists use, looked up in one pass."""
+    wanted: set[str] = set()
+    for entries in ruleset.lists.values():
+        for entry in entries:
+            wanted |= notation.lemmas_used(entry)
+    for rule in ruleset.rules:
+        for pattern in rule.patterns + rule.unless + [pile.pattern for pile in rule.piles]:
+            if pattern.parsed is not None:
+                wanted |= notation.lemmas_used(pattern.parsed)
+    return lemma_forms(wanted)
+
+
+def _compile(rule: Rule, pattern: Pattern, role: str, context: notation.CompileContext, pile: int = 0) -> list[PatternRecord]:
+    # Patterns compiled from the notation are valid by construction; only the raw `spacy:`
+    # escape hatch is validated, which keeps start-up fast.
+    if pattern.spacy is not None:
+        problems = validate_token_pattern(pattern.spacy)
+        if problems:
+            raise RuleError(rule.path, pattern.line, f"ongeldig spaCy-patroon: {'; '.join(problems)}")
+        compiled = [(pattern.spacy, [False] * len(pattern.spacy))]
+    else:
+        try:
+            compiled = notation.compile_pattern(pattern.parsed, context)
+        except notation.NotationError as error:
+            raise RuleError(rule.path, pattern.line, f"patroon '{pattern.source}': {error}") from None
+    return [
+        PatternRecord(f"{rule.id}|{role}|{pattern.line}|{number}", rule.id, role, tuple(free), pattern.scope, pile, tokens)
+        for number, (tokens, free) in enumerate(compiled)
+    ]
+
+
+def word_list_finder(ruleset: RuleSet, nlp: Language, name: str) -> Callable[[str], list[tuple[int, int]]]:
+    """A function text -> [(start, end)] of the entries of word list `name` (tokenizer only),
+    for reading the customer's quoted words (`linter.input.mood`)."""
+    matcher = Matcher(nlp.vocab)
+    context = notation.CompileContext(lists=ruleset.lists, lemma_forms=lambda lemma: {lemma})
+    for entry in ruleset.lists.get(name, []):
+        matcher.add(name, [tokens for tokens, _ in notation.compile_pattern(entry, context)])
+    normalize = nlp.get_pipe("lint_reply_normalizer")
+
+    def find(text: str) -> list[tuple[int, int]]:
+        doc = normalize(nlp.make_doc(text))
+        spans = sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for _, s, e in matcher(doc)})
+        return [span for span in spans if not any(o[0] <= span[0] and span[1] <= o[1] and o != span for o in spans)]
+
+    return find
