@@ -39,6 +39,7 @@ HELLO_TIMEOUT = 0.5  # the daemon answers "hello" from its event loop, even whil
 CLI_TIME_LIMIT = 60.0  # seconds the daemon may take for the command line (its own --time-limit may be less)
 LINT_MARGIN = 1.0  # seconds beyond the time limit the daemon was given, for the round trip
 MAX_ANSWER_BYTES = 256 * 1024 * 1024  # an answer larger than this is not one of ours
+MAX_LINE_BYTES = 64 * 1024  # nor is a status or header line longer than this
 HELLO_PATH = "/v1/local/hello"
 LINT_PATH = "/v1/local/lint"
 
@@ -181,10 +182,13 @@ class _UnixConnection:
 
 class _Response:
     """Reads one HTTP/1.1 response: by Content-Length, chunked, or up to the close.
-    A cut-off or oversized answer raises ValueError; it is never taken as an answer."""
+    A cut-off, malformed or oversized answer raises ValueError; it is never taken as an answer.
+
+    The buffer is a bytearray consumed from the front, and a line is searched for only in
+    what arrived since the last search, so reading stays linear in the size of the answer."""
 
     def __init__(self, sock: socket.socket):
-        self.sock, self.buffer = sock, b""
+        self.sock, self.buffer = sock, bytearray()
 
     def _fill(self) -> bool:
         chunk = self.sock.recv(1 << 16)
@@ -194,17 +198,25 @@ class _Response:
         return bool(chunk)
 
     def _take_line(self) -> bytes:
-        while b"\r\n" not in self.buffer:
+        searched = 0
+        while (end := self.buffer.find(b"\r\n", searched)) < 0:
+            if len(self.buffer) > MAX_LINE_BYTES:
+                raise ValueError("line too long")
+            searched = max(0, len(self.buffer) - 1)  # a CR at the end may pair with the next LF
             if not self._fill():
                 raise ValueError("cut off")
-        line, _, self.buffer = self.buffer.partition(b"\r\n")
+        line = bytes(self.buffer[:end])
+        del self.buffer[: end + 2]
         return line
 
     def _take(self, size: int) -> bytes:
+        if size < 0:
+            raise ValueError("negative size")
         while len(self.buffer) < size:
             if not self._fill():
                 raise ValueError("cut off")
-        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        data = bytes(self.buffer[:size])
+        del self.buffer[:size]
         return data
 
     def read(self) -> tuple[int, bytes]:
@@ -227,7 +239,7 @@ class _Response:
             return int(status), self._take(int(headers["content-length"]))
         while self._fill():
             pass
-        return int(status), self.buffer
+        return int(status), bytes(self.buffer)
 
 
 @dataclass(frozen=True)
