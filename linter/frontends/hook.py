@@ -229,13 +229,17 @@ def within_budget(work, seconds: float):
     return result["value"]
 
 
+def _mail_source(data: bytes) -> Source:
+    """The message as the linter reads it (the body part is decoded from `data` by its own charset)."""
+    return Source(path="<mail>", text=data.decode("utf-8", errors="replace"), kind="email", data=data)
+
+
 def _lint(config, data: bytes):
     from ..api import linter_for  # loads spaCy: only on the in-process path
 
     linter = linter_for(config)
-    text = data.decode("utf-8", errors="replace")
     report = linter.lint_source(
-        Source(path="<mail>", text=text, kind="email", data=data),
+        _mail_source(data),
         channel=config.channel, select=config.select, ignore=config.ignore, min_words=config.min_words,
     )  # fmt: skip
     return linter, report
@@ -250,8 +254,7 @@ def _lint_warm(config, data: bytes, time_budget: float, disabled: bool) -> Answe
     daemon = find_daemon(config, disabled)
     if daemon is None:
         return None
-    text = data.decode("utf-8", errors="replace")
-    source = Source(path="<mail>", text=text, kind="email", data=data)
+    source = _mail_source(data)
     options = {"channel": config.channel, "select": config.select, "ignore": config.ignore,
                "min_words": config.min_words, "fail_on": config.fail_on}
     render = {"format": "text", "colour": False, "config": _config_name(config), "width": None}
