@@ -123,6 +123,29 @@ def test_prefixes_inside_a_word_set() -> None:
     assert {"REGEX": "^(?:daeb|wws)"} in slots and "skw" in slots
 
 
+def test_suffix_matches_the_compounds_of_a_noun() -> None:
+    [(tokens, _)] = compile_text("*factuur")
+    assert tokens[0]["NORM"] == {"REGEX": "(?:factuur)$"}
+    compiled = compile_text("{*boete|aanslag*|rekening} blijft")
+    slots = [tokens[0]["NORM"] for tokens, _ in compiled]
+    assert {"REGEX": "^(?:aanslag)|(?:boete)$"} in slots and "rekening" in slots
+
+
+def test_suffix_matches_in_a_text(linter) -> None:
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(linter.nlp.vocab)
+    matcher.add("charge", [tokens for tokens, _ in compile_text("de {*factuur|*boete} blijft")])
+    texts = ("De slotfactuur blijft staan.", "De parkeerboete blijft.", "De factuur blijft.", "De factuurdatum blijft.")
+    found = [len(matcher(linter.nlp(text))) for text in texts]
+    assert found == [1, 1, 1, 0]
+
+
+def test_a_short_suffix_is_refused() -> None:
+    with pytest.raises(NotationError, match="minstens 4 letters"):
+        parse("{*ing|boete}")
+
+
 def test_phrases_inside_a_word_set() -> None:
     compiled = compile_text("{zo snel|vandaag} bellen")
     assert sorted(len(tokens) for tokens, _ in compiled) == [2, 3]

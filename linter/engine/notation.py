@@ -4,6 +4,8 @@
     {u|je|jij}      one of these words (or short phrases: {zo snel|deze week})
     [hebben]        any form of the word: heeft, hebt, had, gehad ...  ([kunnen|mogen]: either)
     uitzondering*   any word that starts with "uitzondering"
+    *factuur        any word that ends in "factuur": factuur, slotfactuur, eindfactuur (a Dutch
+                    compound keeps its head last, so one entry covers the compounds of a noun)
     ~teleurgesteld  the word, or a typo of it (one or two letters off)
     _               any single word
     (ik ga|wij gaan)  one of these phrases
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Sequence
 
 DEFAULT_GAP = 4
+MIN_SUFFIX = 4
 MAX_GAP = 12
 MAX_EXPANSIONS = 2000
 SPECIAL = set("(){}[]|?@\\")
@@ -67,6 +70,11 @@ class Lemmas(Node):  # [hebben|krijgen]
 @dataclass
 class Prefix(Node):  # woning*
     prefix: str
+
+
+@dataclass
+class Suffix(Node):  # *factuur
+    suffix: str
 
 
 @dataclass
@@ -197,7 +205,15 @@ class _Parser:
             return AnyWord()
         if word.endswith("*") and len(word) > 1 and not word.endswith("\\*"):
             return Prefix(fold(word[:-1]))
+        if word.startswith("*") and len(word) > 1:
+            return self.suffix(word)
         return Words((fold(word.replace("\\*", "*")),))
+
+    def suffix(self, word: str) -> Suffix:
+        # a short head would match unrelated words ("*ing" is every verbal noun)
+        if len(word) - 1 < MIN_SUFFIX:
+            raise self.fail(f"'{word}': een woordeinde met '*' ervoor heeft minstens {MIN_SUFFIX} letters")
+        return Suffix(fold(word[1:]))
 
     def word(self) -> str:
         chars: list[str] = []
@@ -233,9 +249,17 @@ class _Parser:
             return Lemmas(folded)
         if any(" " in item for item in folded):  # {zo snel|deze week}: phrases too
             return Group([[Words((word,)) for word in item.split()] for item in folded])
-        if any(item.endswith("*") and len(item) > 1 for item in folded):  # {daeb*|wws}: prefixes too
-            return Group([[Prefix(item[:-1])] if item.endswith("*") else [Words((item,))] for item in folded])
+        if any(len(item) > 1 and "*" in (item[0], item[-1]) for item in folded):  # {daeb*|*boete|wws}: affixes too
+            return Group([[self._set_item(item)] for item in folded])
         return Words(folded)
+
+
+    def _set_item(self, item: str) -> Node:
+        if item.endswith("*") and len(item) > 1:
+            return Prefix(item[:-1])
+        if item.startswith("*") and len(item) > 1:
+            return self.suffix(item)
+        return Words((item,))
 
 
 def parse(text: str) -> list[list[Node]]:
@@ -272,6 +296,7 @@ class Tok:
 
     norms: frozenset[str] = frozenset()
     prefixes: frozenset[str] = frozenset()
+    suffixes: frozenset[str] = frozenset()
     fuzzy: str = ""
     any_word: bool = False
     op: str = ""  # "", "?" or "{0,N}"
@@ -285,9 +310,8 @@ class Tok:
         spec: dict = {}
         if self.norms:
             spec["NORM"] = next(iter(self.norms)) if len(self.norms) == 1 else {"IN": sorted(self.norms)}
-        elif self.prefixes:
-            alternatives = "|".join(re.escape(p) for p in sorted(self.prefixes))
-            spec["NORM"] = {"REGEX": f"^(?:{alternatives})"}
+        elif self.prefixes or self.suffixes:
+            spec["NORM"] = {"REGEX": "|".join(_affix_regexes(self.prefixes, self.suffixes))}
         elif self.fuzzy:
             spec["NORM"] = {"FUZZY": self.fuzzy}
         if not first:
@@ -295,6 +319,15 @@ class Tok:
         if self.op:
             spec["OP"] = self.op
         return spec
+
+
+def _affix_regexes(prefixes: frozenset[str], suffixes: frozenset[str]) -> list[str]:
+    regexes = []
+    if prefixes:
+        regexes.append(f"^(?:{'|'.join(re.escape(p) for p in sorted(prefixes))})")
+    if suffixes:
+        regexes.append(f"(?:{'|'.join(re.escape(s) for s in sorted(suffixes))})$")
+    return regexes
 
 
 Flat = tuple[Tok, ...]
@@ -352,6 +385,8 @@ def _expand_node(node: Node, ctx: CompileContext) -> list[Flat]:
         options = [(Tok(norms=frozenset(norms)),)]
     elif isinstance(node, Prefix):
         options = [(Tok(prefixes=frozenset([node.prefix])),)]
+    elif isinstance(node, Suffix):
+        options = [(Tok(suffixes=frozenset([node.suffix])),)]
     elif isinstance(node, Fuzzy):
         options = [(Tok(fuzzy=node.word),)]
     elif isinstance(node, AnyWord):
@@ -395,21 +430,23 @@ def _expand_list(name: str, ctx: CompileContext) -> list[Flat]:
 
 
 def _merge_single_words(options: list[Flat]) -> list[Flat]:
-    """Fold one-word alternatives into a single `IN` (or prefix) slot: fewer Matcher patterns."""
+    """Fold one-word alternatives into a single `IN` (or affix) slot: fewer Matcher patterns."""
     norms: set[str] = set()
     prefixes: set[str] = set()
+    suffixes: set[str] = set()
     rest: list[Flat] = []
     for option in options:
         if len(option) == 1 and not option[0].op and not option[0].fuzzy and not option[0].any_word:
             norms |= option[0].norms
             prefixes |= option[0].prefixes
+            suffixes |= option[0].suffixes
         else:
             rest.append(option)
     merged: list[Flat] = []
     if norms:
         merged.append((Tok(norms=frozenset(norms)),))
-    if prefixes:
-        merged.append((Tok(prefixes=frozenset(prefixes)),))
+    if prefixes or suffixes:
+        merged.append((Tok(prefixes=frozenset(prefixes), suffixes=frozenset(suffixes)),))
     seen: set[Flat] = set()
     unique = []
     for option in merged + rest:
