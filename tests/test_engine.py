@@ -101,6 +101,15 @@ def test_bare_refusal_is_abrupt(linter: Linter) -> None:
     assert "abrupt-closing" not in linter.lint(fragment).rules_fired()
 
 
+def test_a_defended_ground_keeps_a_refusal_bare(linter: Linter) -> None:
+    """The decision and one ground is still a bare refusal when the ground defends (labelling guide)."""
+    letter = "Geachte heer Vos,\n\n{}\n\nMet vriendelijke groet,\nKlantenservice"
+    defended = letter.format("Wij vergoeden de reparatie niet. Onze monteur heeft volledig correct gehandeld.")
+    assert {"abrupt-closing", "defensive-justification"} <= linter.lint(defended).rules_fired()
+    offered = letter.format("Wij vergoeden de reparatie niet. Wel kan ik u een korting op een nieuw toestel aanbieden.")
+    assert "abrupt-closing" not in linter.lint(offered).rules_fired()
+
+
 def test_select_and_ignore(linter: Linter) -> None:
     text = "U heeft gelijk. Helaas kan dat niet."
     assert linter.lint(text, select=["capitulation"]).rules_fired() == {"capitulation"}

@@ -196,8 +196,9 @@ def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str, r
     decision = {bad_news} | {rule.id for rule in elements if bad_news in rule.implies}
     if any(hits.get(rule.id) for rule in elements if rule.id not in decision):
         return None
-    # Two sentences are bare only when the second just grounds the decision: nothing but bad news.
-    if len(body) == 2 and set(hits) - decision:
+    # Two sentences are bare only when the second just grounds the decision: a pitfall there
+    # (defending, distancing) makes the reply no less bare, but no other element may speak in it.
+    if len(body) == 2 and set(hits) - decision - set(ruleset.pitfalls()):
         return None
     return _trim(body[0], analysis)
 
