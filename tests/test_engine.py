@@ -108,6 +108,9 @@ def test_a_defended_ground_keeps_a_refusal_bare(linter: Linter) -> None:
     assert {"abrupt-closing", "defensive-justification"} <= linter.lint(defended).rules_fired()
     offered = letter.format("Wij vergoeden de reparatie niet. Wel kan ik u een korting op een nieuw toestel aanbieden.")
     assert "abrupt-closing" not in linter.lint(offered).rules_fired()
+    given_in = letter.format("Normaal vergoeden wij de reparatie niet. Voor deze ene keer maken we een uitzondering.")
+    assert "capitulation" in linter.lint(given_in).rules_fired()
+    assert "abrupt-closing" not in linter.lint(given_in).rules_fired()
 
 
 def test_select_and_ignore(linter: Linter) -> None:

@@ -57,7 +57,7 @@ def judge(
                     finding.message += f" Herkend aan woorden als {', '.join(repr(w) for w in hit.cues)}."
                 findings.append(finding)
             for check in rule.reply_checks:
-                span = REPLY_CHECKS[check](analysis, hits, channel, ruleset)
+                span = REPLY_CHECKS[check](analysis, hits, channel, ruleset, rule)
                 if span is not None and not any(f.rule == rule.id and f.start <= span.start_char < f.end for f in findings):
                     findings.append(_finding(rule, analysis, span, position))
         elif rule.kind == "missing" and analysis.body_word_count >= min_words:
@@ -178,7 +178,7 @@ def _element(rule: Rule, analysis: Analysis, hit: Hit, position: Position) -> El
 # --- whole-reply checks a rule can name in `reply_checks` ------------------
 
 
-def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str, ruleset: RuleSet) -> Span | None:
+def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str, ruleset: RuleSet, rule: Rule) -> Span | None:
     """A complete e-mail (greeting or sign-off present) whose body is the bad news and nothing else:
     one sentence, or the decision and its ground in two.
 
@@ -197,13 +197,15 @@ def bare_refusal(analysis: Analysis, hits: dict[str, list[Hit]], channel: str, r
     if any(hits.get(rule.id) for rule in elements if rule.id not in decision):
         return None
     # Two sentences are bare only when the second just grounds the decision: a pitfall there
-    # (defending, distancing) makes the reply no less bare, but no other element may speak in it.
-    if len(body) == 2 and set(hits) - decision - set(ruleset.pitfalls()):
+    # (defending, distancing) makes the reply no less bare, but no element may speak in it, nor
+    # a pitfall the checking rule is `not_with` (giving in is no refusal).
+    grounds = set(ruleset.pitfalls()) - set(rule.not_with)
+    if len(body) == 2 and set(hits) - decision - grounds:
         return None
     return _trim(body[0], analysis)
 
 
-REPLY_CHECKS: dict[str, Callable[[Analysis, dict[str, list[Hit]], str, RuleSet], Span | None]] = {
+REPLY_CHECKS: dict[str, Callable[[Analysis, dict[str, list[Hit]], str, RuleSet, Rule], Span | None]] = {
     "bare-refusal": bare_refusal,
 }
 assert set(REPLY_CHECKS) == set(REPLY_CHECK_NAMES), "every named reply check needs an implementation"
