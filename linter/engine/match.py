@@ -293,7 +293,9 @@ class _Vetoes:
         self.starts = [s for s, _ in overlap]
         self.ends = [e for _, e in overlap]
         self.longest = max((e - s for s, e in overlap), default=0)
-        self.clauses = {analysis.clause_of[s] for s, _, scope in vetoes if scope == "clause"}
+        # a clause veto covers every clause its match touches ("u heeft in die twee jaar geen ...":
+        # the clause splitter may cut at a "die" that is no relative pronoun)
+        self.clauses = {c for s, e, scope in vetoes if scope == "clause" for c in range(analysis.clause_of[s], analysis.clause_of[e - 1] + 1)}
         self.sentences = {analysis.sentence_of[s] for s, _, scope in vetoes if scope == "sentence"}
         self.whole_reply = any(scope == "reply" for _, _, scope in vetoes)
 
