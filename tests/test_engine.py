@@ -37,9 +37,11 @@ def test_offsets_lines_and_columns_agree(any_linter: Linter) -> None:
         ("Ik begrijp dat u hier boos over bent.", "emotion-acknowledgement", True),
         ("Ik begrijp niet waarom u hier boos over bent.", "emotion-acknowledgement", False),
         ("Ik kan me niet voorstellen dat u daar boos over bent.", "emotion-acknowledgement", False),
-        ("U heeft volkomen gelijk.", "capitulation", True),
-        ("U heeft geen gelijk.", "capitulation", False),
-        ("Ik zeg niet dat u gelijk heeft.", "capitulation", False),
+        ("U heeft volkomen gelijk, dat is een rare regel.", "capitulation", True),
+        ("U heeft geen gelijk, dat is geen rare regel.", "capitulation", False),
+        ("Ik zeg niet dat u gelijk heeft, of dat de regel raar is.", "capitulation", False),
+        # agreeing on the organisation's own mistake is an admission, not giving in
+        ("U heeft gelijk: zo hoort een pakket niet bezorgd te worden.", "capitulation", False),
         # quotation marks: the customer's words cited back
         ('U schreef: "ik ben woedend en dit is belachelijk".', "emotion-acknowledgement", False),
         ("U schrijft 'einde discussie', maar ik denk graag mee.", "abrupt-closing", False),
@@ -114,7 +116,7 @@ def test_a_defended_ground_keeps_a_refusal_bare(linter: Linter) -> None:
 
 
 def test_select_and_ignore(linter: Linter) -> None:
-    text = "U heeft gelijk. Helaas kan dat niet."
+    text = "U heeft gelijk, die regel is onzin. Helaas kan dat niet."
     assert linter.lint(text, select=["capitulation"]).rules_fired() == {"capitulation"}
     assert "capitulation" not in linter.lint(text, ignore=["capitulation"]).rules_fired()
 
