@@ -103,6 +103,12 @@ def test_bare_refusal_is_abrupt(linter: Linter) -> None:
     assert "abrupt-closing" not in linter.lint(fragment).rules_fired()
 
 
+@pytest.mark.parametrize("sign_off", ["Met vriendelijke groet,", "Hoogachtend,", "Met de meeste hoogachting,", "Mvg,"])
+def test_sign_off_formulas_close_the_letter(linter: Linter, sign_off: str) -> None:
+    letter = f"Geachte heer Smit,\n\nUw aanvraag is afgewezen.\n\n{sign_off}\n\nDienst Cliëntenrelaties"
+    assert "abrupt-closing" in linter.lint(letter).rules_fired()
+
+
 def test_a_defended_ground_keeps_a_refusal_bare(linter: Linter) -> None:
     """The decision and one ground is still a bare refusal when the ground defends (labelling guide)."""
     letter = "Geachte heer Vos,\n\n{}\n\nMet vriendelijke groet,\nKlantenservice"

@@ -49,6 +49,7 @@ GREETING = re.compile(
 SIGN_OFF = re.compile(
     r"^\s*(met\s+)?((vriendelijke|hartelijke|beste|warme|zonnige|collegiale|\w+e)\s+)?(groet(en|jes)?|gr\.?)\b"
     r"|^\s*(m\.?v\.?g\.?|hoogachtend|kind regards|best regards|regards|doei|fijne dag)\b"
+    r"|^\s*met\s+(de\s+meeste\s+|alle\s+|bijzondere\s+)?hoogachting\b"
     r"|^-- ?$",
     re.IGNORECASE,
 )

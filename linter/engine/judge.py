@@ -56,9 +56,12 @@ def judge(
                     # no phrase pattern matched: say which words made the learned cues speak
                     finding.message += f" Herkend aan woorden als {', '.join(repr(w) for w in hit.cues)}."
                 findings.append(finding)
+            # a whole-reply check speaks only when no phrase of the rule did: one finding is enough
             for check in rule.reply_checks:
+                if any(f.rule == rule.id for f in findings):
+                    break
                 span = REPLY_CHECKS[check](analysis, hits, channel, ruleset, rule)
-                if span is not None and not any(f.rule == rule.id and f.start <= span.start_char < f.end for f in findings):
+                if span is not None:
                     findings.append(_finding(rule, analysis, span, position))
         elif rule.kind == "missing" and analysis.body_word_count >= min_words:
             required = hits.get(rule.requires, [])
