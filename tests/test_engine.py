@@ -45,6 +45,10 @@ def test_offsets_lines_and_columns_agree(any_linter: Linter) -> None:
         # quotation marks: the customer's words cited back
         ('U schreef: "ik ben woedend en dit is belachelijk".', "emotion-acknowledgement", False),
         ("U schrijft 'einde discussie', maar ik denk graag mee.", "abrupt-closing", False),
+        # the customer's words told back are not the writer's; after "maar" the writer speaks again
+        ("U schrijft dat wij uw aanvraag ten onrechte hebben afgewezen.", "bad-news", False),
+        ("Volgens u hebben wij uw klacht niet in behandeling genomen.", "bad-news", False),
+        ("U zegt dat u het niet wist, maar wij kunnen de boete niet kwijtschelden.", "bad-news", True),
         ("Einde discussie.", "abrupt-closing", True),
         # separable verbs and inversion
         ("U kunt uw klacht voorleggen aan de klachtencommissie.", "alternative", True),

@@ -3,7 +3,8 @@
 The `Doc` carries the tokens, sentences, norms and lemmas; `Analysis` adds
 per-token facts that are about the reply rather than about language:
 which clause a token is in, whether it is quoted (the customer's words cited
-back), and whether it is part of the greeting or the signature (the frame).
+back between quotes, or told back: "u schrijft dat ..."), and whether it is part of
+the greeting or the signature (the frame).
 """
 
 from __future__ import annotations
@@ -54,6 +55,17 @@ SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 MAX_FRAME_LINE_WORDS = 8
+# The customer's words told back: "u schrijft dat ...", "schrijft u in uw mail dat ...",
+# "volgens u ...". They run to the end of the sentence or to "maar" / "echter" / ";",
+# where the writer takes the word again.
+CUSTOMER = frozenset({"u", "je", "jij", "jullie"})
+REPORTERS = frozenset(
+    "schrijft schreef schreven stelt stelde zegt zei beweert beweerde meldt meldde vindt vond "
+    "klaagt klaagde meent meende geeft gaf vraagt vroeg".split()
+)
+REPORT_OPENERS = frozenset({"dat", "of", ":"})
+REPORT_ENDS = frozenset({"maar", "echter", ";"})
+REPORT_REACH = 5  # tokens between the reporting verb and "dat" ("u schrijft ons in uw mail dat")
 QUOTE_PAIRS = (
     re.compile(r'"[^"\n]{1,400}"'),
     re.compile(r"\u201c[^\u201d\n]{1,400}\u201d"),
@@ -137,7 +149,7 @@ def analyse_doc(doc: Doc) -> Analysis:
         clause_of=clause_of,
         clause_subordinate=clause_subordinate,
         sentence_of=sentence_of,
-        quoted=_quoted(doc, text),
+        quoted=[quote or told for quote, told in zip(_quoted(doc, text), _reported(doc))],
         frame=frame,
         conditional=conditional,
         question=question,
@@ -224,6 +236,33 @@ def _char_mask(doc: Doc, ranges: list[tuple[int, int]]) -> list[bool]:
 def _quoted(doc: Doc, text: str) -> list[bool]:
     ranges = [(m.start(), m.end()) for pattern in QUOTE_PAIRS for m in pattern.finditer(text)]
     return _char_mask(doc, ranges)
+
+
+def _reported(doc: Doc) -> list[bool]:
+    """Tokens that tell the customer's words back ("u schrijft dat wij niets doen"): not the writer's move."""
+    mask = [False] * len(doc)
+    telling = False
+    for token in doc:
+        if token.is_sent_start or token.norm_ in REPORT_ENDS:
+            telling = False
+        if not telling:
+            following = doc[token.i + 1].norm_ if token.i + 1 < len(doc) else ""
+            if token.norm_ == "volgens" and following in CUSTOMER:
+                telling = True
+            elif (token.norm_ in CUSTOMER and following in REPORTERS) or (token.norm_ in REPORTERS and following in CUSTOMER):
+                telling = _opener_within_reach(doc, token.i + 2)
+        mask[token.i] = telling
+    return mask
+
+
+def _opener_within_reach(doc: Doc, first: int) -> bool:
+    """A "dat", "of" or ":" within REPORT_REACH tokens, in the same sentence (bounded: linear overall)."""
+    for token in doc[first : first + REPORT_REACH]:
+        if token.is_sent_start:
+            return False
+        if token.norm_ in REPORT_OPENERS:
+            return True
+    return False
 
 
 def _frame(doc: Doc, text: str) -> tuple[list[bool], bool, bool]:

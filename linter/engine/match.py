@@ -201,7 +201,7 @@ class RuleMatcher:
         if guards["frame"] and any(analysis.frame[start:end]):
             return "aanhef of ondertekening"
         if guards["quotes"] and analysis.quoted[start]:
-            return "tussen aanhalingstekens"
+            return "woorden van de klant, geciteerd of naverteld"
         # a pattern that spells out the condition itself ("als u zo blijft aandringen") keeps it
         if guards["condition"] and analysis.conditional[start] and analysis.doc[start].norm_ not in CONDITION_OPENERS:
             return "een voorwaarde of veronderstelling"
