@@ -20,6 +20,7 @@ from ..config import Config, ConfigError, apply_overrides, check_rule_ids, find_
 from ..input.reader import InputError, read_source
 from ..names import CHANNELS, PipelineError, RuleError, builtin_rules_dir, describe_unloaded, did_you_mean
 from . import dutch_click
+from .startup import collector_paused
 from .warm import CLI_TIME_LIMIT, find_daemon
 
 if TYPE_CHECKING:
@@ -200,9 +201,10 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
 def _load_linter(config: Config) -> Linter:
     """The in-process linter for `config`; a bad model, rule pack or rule id is one line, exit 2."""
     try:
-        from ..api import linter_for  # loads spaCy: only now that a lint is needed
+        with collector_paused():
+            from ..api import linter_for  # loads spaCy: only now that a lint is needed
 
-        linter = linter_for(config)
+            linter = linter_for(config)
         check_rule_ids(config, set(linter.ruleset.by_id()))
     except (PipelineError, RuleError, ConfigError) as error:
         _fail(str(error))
