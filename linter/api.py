@@ -49,6 +49,13 @@ class Linter:
         patterns = compile_rules(self.ruleset, self.nlp)
         self.matcher = RuleMatcher(self.ruleset, self.nlp, patterns, use_dependencies=self.pipeline.has_parser)
 
+    def warm_up(self) -> None:
+        """Build now what a lint otherwise builds on first use (the Matchers of all rule buckets,
+        the customer's word finders): for a long-running service, so that its first replies are
+        as fast as the rest. A one-off command skips this and builds only what its text needs."""
+        self.matcher.build_all()
+        self.upset_words, self.threat_words  # noqa: B018 - cached properties: reading builds them
+
     def lint_source(self, source: Source, **options) -> Report:
         """Lint what was read: only the writer's new text; positions point into the file as it is on disk.
 
