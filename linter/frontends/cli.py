@@ -201,10 +201,9 @@ def cli(files, output_format, channel, model, select, ignore, fail_on, rule_dirs
 def _load_linter(config: Config) -> Linter:
     """The in-process linter for `config`; a bad model, rule pack or rule id is one line, exit 2."""
     try:
-        with collector_paused():
-            from ..api import linter_for  # loads spaCy: only now that a lint is needed
+        from ..api import linter_for  # loads spaCy: only now that a lint is needed
 
-            linter = linter_for(config)
+        linter = linter_for(config)
         check_rule_ids(config, set(linter.ruleset.by_id()))
     except (PipelineError, RuleError, ConfigError) as error:
         _fail(str(error))
@@ -227,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command and turns every known failure into one line and exit 2."""
     dutch_click.install()
     try:
-        status = cli.main(args=argv, prog_name="lint-reply", standalone_mode=False)
+        with collector_paused():  # a one-off command: see `startup`
+            status = cli.main(args=argv, prog_name="lint-reply", standalone_mode=False)
     except click.exceptions.Exit as done:
         status = done.exit_code
     except click.ClickException as error:
