@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Iterable
 
 from .engine.analysis import Analysis, analyse_doc
-from .engine.compile import compile_rules, word_list_finder
+from .engine.compile import load_compiled, word_list_finder
 from .engine.judge import judge
 from .engine.match import RuleMatcher
 from .engine.pipeline import load_pipeline, make_doc
-from .engine.rules import RuleSet, load_rules
+from .engine.rules import RuleSet
 from .input.extract import extract
 from .input.mood import Finder, Mood, read_mood
 from .input.reader import Source
@@ -43,11 +43,18 @@ class Linter:
         severity: dict[str, str] | None = None,
     ):
         self.nlp, self.pipeline = load_pipeline(model)
-        self.ruleset: RuleSet = load_rules(
-            list(rule_dirs) if rule_dirs else None, packs=list(packs), words=words, severity=severity
+        self.ruleset: RuleSet
+        self.ruleset, patterns = load_compiled(
+            self.nlp, list(rule_dirs) if rule_dirs else None, packs=packs, words=words, severity=severity
         )
-        patterns = compile_rules(self.ruleset, self.nlp)
         self.matcher = RuleMatcher(self.ruleset, self.nlp, patterns, use_dependencies=self.pipeline.has_parser)
+
+    def warm_up(self) -> None:
+        """Build now what a lint otherwise builds on first use (the Matchers of all rule buckets,
+        the customer's word finders): for a long-running service, so that its first replies are
+        as fast as the rest. A one-off command skips this and builds only what its text needs."""
+        self.matcher.build_all()
+        self.upset_words, self.threat_words  # noqa: B018 - cached properties: reading builds them
 
     def lint_source(self, source: Source, **options) -> Report:
         """Lint what was read: only the writer's new text; positions point into the file as it is on disk.

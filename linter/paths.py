@@ -5,10 +5,13 @@ No spaCy, so every front end can import it cheaply.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pickle
 import stat
 from pathlib import Path
+from typing import Any
 
 SOCKET_ENV = "LINT_REPLY_SOCKET"
 SOCKET_NAME = "lint-reply.sock"
@@ -33,12 +36,14 @@ def socket_path() -> Path:
 MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
-def read_cache(name: str):
-    """JSON stored by `write_cache`, or None when absent, unreadable or not a plain file.
+def _read_bounded(path: Path, private: bool = False) -> bytes | None:
+    """The bytes of a regular file of bounded size, or None.
 
-    A FIFO or a link to /dev/zero in the cache would hang or flood a read, so only a
-    regular file of bounded size is opened; callers check the shape of what they get."""
-    path = cache_dir() / f"{name}.json"
+    A FIFO or a link to /dev/zero in the cache would hang or flood a read, so only a regular
+    file is opened. With `private`, only a file that no other user can have written (a pickle):
+    one this user owns and only this user may write, in a folder this user owns that other
+    users may not write (group write is allowed there: with a umask of 002 a home folder's
+    group is the user's own; the file itself is still checked)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -47,21 +52,78 @@ def read_cache(name: str):
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
             return None
+        if private and not (_own(info, stat.S_IWGRP | stat.S_IWOTH) and _own(os.stat(path.parent), stat.S_IWOTH)):
+            return None
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return json.loads(handle.read(MAX_CACHE_BYTES + 1).decode("utf-8"))
-    except (OSError, ValueError, RecursionError):
+            return handle.read(MAX_CACHE_BYTES + 1)
+    except OSError:
         return None
     finally:
         os.close(descriptor)
 
 
-def write_cache(name: str, data) -> None:
-    """Store JSON atomically; a read-only home only costs start-up time next time."""
-    path = cache_dir() / f"{name}.json"
+def _own(info: os.stat_result, forbidden_bits: int) -> bool:
+    """Owned by this user, and none of `forbidden_bits` (write permission for others) set."""
+    return info.st_uid == os.geteuid() and not info.st_mode & forbidden_bits
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a private temporary file beside `path`, then rename it into place: a reader
+    never sees half a file, and a read-only home only costs start-up time next time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()  # left by a crashed process with this id; O_EXCL below gives a fresh 0600 file
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
         temporary.replace(path)
+    except OSError:
+        pass
+
+
+def read_cache(name: str):
+    """JSON stored by `write_cache`, or None when absent, unreadable or not a plain file;
+    callers check the shape of what they get."""
+    data = _read_bounded(cache_dir() / f"{name}.json")
+    try:
+        return None if data is None else json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+
+
+def write_cache(name: str, data) -> None:
+    """Store JSON atomically."""
+    _write_atomic(cache_dir() / f"{name}.json", json.dumps(data).encode("utf-8"))
+
+
+PICKLE_PREFIX = "compiled-"
+KEEP_PICKLES = 8  # one per rule set, pipeline and configuration in use; older ones are removed
+
+
+def read_private_pickle(name: str) -> Any:
+    """The object stored by `write_private_pickle`, or None when absent, not this user's own
+    (see `_read_bounded`), or not a whole pickle; callers check the type of what they get.
+
+    Unpickling can run code, so a file that another user could have written is never read."""
+    data = _read_bounded(cache_dir() / f"{PICKLE_PREFIX}{name}.pickle", private=True)
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a truncated or corrupt file raises almost anything; it is rebuilt
+        return None
+
+
+def write_private_pickle(name: str, data: Any) -> None:
+    """Store `data` as a pickle only this user can read or write, and drop the oldest others
+    (each changed rule file leaves one behind)."""
+    path = cache_dir() / f"{PICKLE_PREFIX}{name}.pickle"
+    _write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        others = sorted(path.parent.glob(f"{PICKLE_PREFIX}*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[KEEP_PICKLES:]:
+            old.unlink()
     except OSError:
         pass

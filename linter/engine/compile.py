@@ -7,13 +7,19 @@ Expanding the notation is most of the start-up work, so the records are stored a
 the cache folder under a digest of everything they depend on (the patterns, the word lists,
 the tokenizer, the versions); a cache file that is missing, stale or malformed is rebuilt.
 
+`load_compiled` goes one step further for start-up: the whole validated `RuleSet` and its
+records are kept as one private pickle under a digest of the rule files' bytes (no YAML is
+read when nothing changed); see `compiled_digest`.
+
 Running the records is `match`'s work; this module only builds them.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable, NamedTuple
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -21,11 +27,11 @@ from spacy.matcher import Matcher
 from spacy.schemas import validate_token_pattern
 
 from .. import __version__
-from ..names import RuleError
-from ..paths import read_cache, write_cache
+from ..names import RuleError, builtin_rules_dir
+from ..paths import read_cache, read_private_pickle, write_cache, write_private_pickle
 from . import notation
-from .forms import lemma_forms
-from .rules import SCOPES, Pattern, Rule, RuleSet
+from .forms import lemma_forms, simplemma_version
+from .rules import CUES_FILE, SCOPES, Pattern, Rule, RuleSet, load_rules
 
 # Part of the digest: a new version makes every older cache file stale (2: records as objects).
 CACHE_VERSION = 2
@@ -104,8 +110,82 @@ def _from_cache(data: Any, ruleset: RuleSet) -> list[PatternRecord] | None:
     records = [PatternRecord.from_json(item) for item in data]
     if any(record is None for record in records):
         return None
+    return records if _covers(records, ruleset) else None
+
+
+def _covers(records: list[PatternRecord], ruleset: RuleSet) -> bool:
+    """Every rule with patterns has records, and every record belongs to such a rule."""
     wanted = {rule.id for rule in ruleset.rules if rule.patterns or rule.piles}
-    return records if {record.rule for record in records} == wanted else None
+    return {record.rule for record in records} == wanted
+
+
+def load_compiled(
+    nlp: Language,
+    directories: list[Path] | None = None,
+    packs: Iterable[Path] = (),
+    words: dict[str, list[str]] | None = None,
+    severity: dict[str, str] | None = None,
+) -> tuple[RuleSet, list[PatternRecord]]:
+    """`load_rules` and `compile_rules` in one, from a private disk cache when no rule file,
+    setting, pipeline or version changed: reading the YAML and parsing every pattern is then
+    skipped. A missing, stale, corrupt or foreign cache file is rebuilt; rule errors are raised
+    as by `load_rules` (a broken rule set is never cached)."""
+    packs = list(packs)
+    digest = compiled_digest(nlp, directories or [builtin_rules_dir()], packs, words, severity)
+    cached = _compiled_from_cache(read_private_pickle(digest), digest)
+    if cached is not None:
+        return cached
+    ruleset = load_rules(directories, packs=packs, words=words, severity=severity)
+    records = compile_rules(ruleset, nlp)
+    write_private_pickle(digest, {"digest": digest, "ruleset": ruleset, "records": records})
+    return ruleset, records
+
+
+def _compiled_from_cache(data: Any, digest: str) -> tuple[RuleSet, list[PatternRecord]] | None:
+    """What `load_compiled` stored under `digest`, when it is that and whole (else None: rebuild)."""
+    if not (isinstance(data, dict) and data.get("digest") == digest):
+        return None
+    ruleset, records = data.get("ruleset"), data.get("records")
+    if not (isinstance(ruleset, RuleSet) and isinstance(records, list) and records):
+        return None
+    if not (all(isinstance(record, PatternRecord) for record in records) and _covers(records, ruleset)):
+        return None
+    return ruleset, records
+
+
+def compiled_digest(
+    nlp: Language,
+    directories: list[Path],
+    packs: list[Path],
+    words: dict[str, list[str]] | None,
+    severity: dict[str, str] | None,
+) -> str:
+    """The key of `load_compiled`'s cache: the bytes of every file the rule set is read from
+    (with the path as given and as resolved: rule paths appear in messages, and a pack may not
+    link outside itself), the settings that change it, the pipeline (its tokenizer splits the
+    patterns' words), the versions, and the engine's own source, which defines the pickled
+    classes. Hashing ~1 MB takes a few milliseconds; no file is parsed."""
+    digest = hashlib.sha256()
+
+    def add(*parts: Any) -> None:
+        digest.update(repr(parts).encode("utf-8") + b"\0")
+
+    add(CACHE_VERSION, __version__, spacy.__version__, simplemma_version(), sys.version_info[:2],
+        nlp.lang, nlp.meta.get("name"), nlp.meta.get("version"),
+        sorted((words or {}).items()), sorted((severity or {}).items()))  # fmt: skip
+    engine = Path(__file__).parent
+    files = sorted(engine.glob("*.py"))
+    for kind, directory in [*(("rules", d) for d in directories), *(("pack", p) for p in packs)]:
+        add(kind, str(directory), str(Path(directory).resolve()))
+        files += [*sorted(Path(directory, "lists").glob("*.yaml")), *sorted(Path(directory).glob("*.yaml"))]
+        files.append(Path(directory, CUES_FILE))  # pack.yaml, when there is one, is among the *.yaml
+    for path in files:
+        try:
+            add(str(path), str(path.resolve()))
+            digest.update(path.read_bytes())
+        except OSError as error:  # absent (no pack.yaml) or unreadable: load_rules says which, on a miss
+            add(type(error).__name__)
+    return digest.hexdigest()[:24]
 
 
 def _lemma_table(ruleset: RuleSet) -> dict[str, set[str]]:

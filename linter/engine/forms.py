@@ -81,12 +81,18 @@ def lemma_forms(lemmas: set[str]) -> dict[str, set[str]]:
     return forms
 
 
-def _forms_cache_name(wanted: list[str]) -> str:
-    import hashlib
+@functools.lru_cache(maxsize=1)
+def simplemma_version() -> str:
+    """The installed simplemma's version (part of every cache key that depends on its tables)."""
     from importlib.metadata import version
 
     try:
-        simplemma_version = version("simplemma")
+        return version("simplemma")
     except Exception:  # pragma: no cover
-        simplemma_version = "unknown"
-    return "lemma-forms-" + hashlib.sha256("\n".join([simplemma_version, *wanted]).encode()).hexdigest()[:16]
+        return "unknown"
+
+
+def _forms_cache_name(wanted: list[str]) -> str:
+    import hashlib
+
+    return "lemma-forms-" + hashlib.sha256("\n".join([simplemma_version(), *wanted]).encode()).hexdigest()[:16]

@@ -17,6 +17,7 @@ hits per rule go on to `judge`.
 from __future__ import annotations
 
 import bisect
+import threading
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -51,13 +52,15 @@ class RuleMatcher:
         self.rules = ruleset.by_id()
         # Patterns are bucketed by an anchor: a set of words one of which must occur in the
         # reply for the pattern to match. Only buckets whose anchor occurs are run, which
-        # spares most of spaCy's per-token checks (see `_anchor`).
+        # spares most of spaCy's per-token checks (see `_anchor`). A bucket's Matcher is built
+        # the first time its anchor occurs: Matcher.add costs ~0.1 ms a pattern and one reply
+        # needs only a small part of the buckets, so a cold command does not build them all.
         self.vocab = nlp.vocab
-        self.buckets: dict[frozenset[str] | None, Matcher] = {}
+        buckets: dict[frozenset[str] | None, list[PatternRecord]] = {}
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True) if use_dependencies else None
         self.records: dict[int, PatternRecord] = {}  # Matcher key hash -> what its hits mean
         for record in patterns:
-            self._bucket(_anchor(record.tokens)).add(record.key, [record.tokens])
+            buckets.setdefault(_anchor(record.tokens), []).append(record)
             self.records[self.vocab.strings.add(record.key)] = record
         for rule in ruleset.rules:
             if self.dependency_matcher is not None:
@@ -68,12 +71,40 @@ class RuleMatcher:
                     except (ValueError, KeyError) as error:
                         raise RuleError(rule.path, None, f"dependency_patterns {number + 1}: {error}") from None
                     self.records[nlp.vocab.strings[key]] = PatternRecord(key, rule.id, "pattern", (), "overlap", 0, pattern)
-        self._build_index()
+        self._build_index(buckets)
 
-    def _bucket(self, anchor: frozenset[str] | None) -> Matcher:
-        if anchor not in self.buckets:
-            self.buckets[anchor] = Matcher(self.vocab, validate=False)
-        return self.buckets[anchor]
+    def _build_index(self, buckets: dict[frozenset[str] | None, list[PatternRecord]]) -> None:
+        """word -> the numbers of the buckets anchored on it; the unanchored bucket is built now."""
+        self._always = [self._new_matcher(records) for anchor, records in buckets.items() if anchor is None]
+        anchors = [anchor for anchor in buckets if anchor is not None]
+        self._anchored_records = [buckets[anchor] for anchor in anchors]
+        self._anchored: list[Matcher | None] = [None] * len(anchors)
+        self._building = threading.Lock()  # the service lints in threads
+        self._index: dict[str, list[int]] = {}
+        for number, anchor in enumerate(anchors):
+            for word in anchor:
+                self._index.setdefault(word, []).append(number)
+
+    def _new_matcher(self, records: list[PatternRecord]) -> Matcher:
+        matcher = Matcher(self.vocab, validate=False)
+        for record in records:
+            matcher.add(record.key, [record.tokens])
+        return matcher
+
+    def _bucket(self, number: int) -> Matcher:
+        """The Matcher of anchored bucket `number`, built on first use."""
+        matcher = self._anchored[number]
+        if matcher is None:
+            with self._building:
+                matcher = self._anchored[number]
+                if matcher is None:
+                    matcher = self._anchored[number] = self._new_matcher(self._anchored_records[number])
+        return matcher
+
+    def build_all(self) -> None:
+        """Build every bucket now: a long-running service pays once at start, not on its first replies."""
+        for number in range(len(self._anchored)):
+            self._bucket(number)
 
     def _matches(self, doc) -> list[tuple[int, int, int, list[int]]]:
         """All matches; a bucket runs only on the sentences that contain its anchor.
@@ -93,23 +124,13 @@ class RuleMatcher:
             for number in sorted(wanted):
                 found.extend(
                     (key, start + offset, end + offset, alignment)
-                    for key, start, end, alignment in self._anchored[number](sentence, with_alignments=True)
+                    for key, start, end, alignment in self._bucket(number)(sentence, with_alignments=True)
                 )
         return found
 
-    def _build_index(self) -> None:
-        """word -> the buckets anchored on it (after all patterns are added)."""
-        self._always = [matcher for anchor, matcher in self.buckets.items() if anchor is None]
-        self._anchored = [matcher for anchor, matcher in self.buckets.items() if anchor is not None]
-        self._index = {}
-        anchors = [anchor for anchor in self.buckets if anchor is not None]
-        for number, anchor in enumerate(anchors):
-            for word in anchor:
-                self._index.setdefault(word, []).append(number)
-
     @property
     def pattern_count(self) -> int:
-        return sum(len(matcher) for matcher in self.buckets.values())
+        return sum(len(matcher) for matcher in self._always) + sum(map(len, self._anchored_records))
 
     # --- running -----------------------------------------------------------
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ..names import CHANNELS, SEVERITIES, RuleError, builtin_rules_dir, did_you_mean
 from . import notation
 from .cues import Cues
+
+if TYPE_CHECKING:
+    import yaml  # imported where rule files are read: a cached rule set (compile.load_compiled) needs no YAML
 
 KINDS = ("pitfall", "missing", "element")
 SCOPES = ("overlap", "clause", "sentence", "reply")
@@ -48,6 +49,8 @@ class LStr(str):
 
 def load_yaml(path: Path) -> Any:
     """Safe-load one YAML file; containers and strings remember their line."""
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -68,6 +71,7 @@ def load_yaml(path: Path) -> Any:
 
 
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: Path, budget: list[int]) -> Any:
+    import yaml
     budget[0] -= 1
     if budget[0] < 0:
         raise RuleError(path, node.start_mark.line + 1, "te veel YAML-knopen (verwijzingen met & en * uitgeklapt?)")

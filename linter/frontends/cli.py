@@ -20,6 +20,7 @@ from ..config import Config, ConfigError, apply_overrides, check_rule_ids, find_
 from ..input.reader import InputError, read_source
 from ..names import CHANNELS, PipelineError, RuleError, builtin_rules_dir, describe_unloaded, did_you_mean
 from . import dutch_click
+from .startup import collector_paused
 from .warm import CLI_TIME_LIMIT, find_daemon
 
 if TYPE_CHECKING:
@@ -225,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command and turns every known failure into one line and exit 2."""
     dutch_click.install()
     try:
-        status = cli.main(args=argv, prog_name="lint-reply", standalone_mode=False)
+        with collector_paused():  # a one-off command: see `startup`
+            status = cli.main(args=argv, prog_name="lint-reply", standalone_mode=False)
     except click.exceptions.Exit as done:
         status = done.exit_code
     except click.ClickException as error:

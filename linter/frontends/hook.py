@@ -26,6 +26,7 @@ import click
 from ..config import apply_overrides, find_config, load_config
 from ..input.reader import Source
 from .command import run_command
+from .startup import collector_paused
 from .warm import Answer, find_daemon
 
 EX_TEMPFAIL = 75  # sendmail's "try again later": clients keep the message
@@ -235,9 +236,10 @@ def _mail_source(data: bytes) -> Source:
 
 
 def _lint(config, data: bytes):
-    from ..api import linter_for  # loads spaCy: only on the in-process path
+    with collector_paused():
+        from ..api import linter_for  # loads spaCy: only on the in-process path
 
-    linter = linter_for(config)
+        linter = linter_for(config)
     report = linter.lint_source(
         _mail_source(data),
         channel=config.channel, select=config.select, ignore=config.ignore, min_words=config.min_words,

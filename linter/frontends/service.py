@@ -483,6 +483,7 @@ def cli(host, port, no_port, socket_option, no_socket, model, config_path, cors_
         from ..api import linter_for  # loads spaCy: not for --help or --install-user-service
 
         linter = linter_for(config)
+        linter.warm_up()
         if pool:
             pool.wait_ready()
     except BaseException:

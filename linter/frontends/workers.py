@@ -53,6 +53,7 @@ def _serve_jobs(connection, config) -> None:
         from ..api import linter_for
 
         linter = linter_for(config)
+        linter.warm_up()
     except Exception as error:  # noqa: BLE001 - the service says it in one line
         connection.send(("failed", str(error)))
         return
