@@ -79,3 +79,21 @@ def test_no_cue_file_means_no_learned_hits(tmp_path: Path) -> None:
     rules.mkdir()
     assert load_rules([rules]).cues.models == {}
     assert Cues.empty().models == {}
+
+
+def test_strongest_words_do_not_depend_on_the_hash_seed() -> None:
+    """Equal weights are ordered by the word, so the explanation is the same in every process."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from linter.engine.cues import Cues, CueModel;"
+        "c = Cues(models={'r': CueModel('r', 0.0, 0.5, {'b': 1.0, 'a': 1.0, 'c': 1.0})}, idf={'a': 1.0, 'b': 1.0, 'c': 1.0}, about={});"
+        "print(c.strongest('r', {'c', 'b', 'a'}))"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert outputs == {"['a', 'b', 'c']\n"}

@@ -93,7 +93,8 @@ class Cues:
     def strongest(self, rule: str, feats: set[str], count: int = 3) -> list[str]:
         """The words that pushed the score up most, for the explanation (pairs shown with a space)."""
         weights = self.models[rule].weights
+        # ties broken by the word itself: a set's order changes with Python's hash seed
         ranked = sorted(
-            (f for f in feats if f in self.idf and weights.get(f, 0.0) > 0), key=lambda f: -weights[f] * self.idf[f]
+            (f for f in feats if f in self.idf and weights.get(f, 0.0) > 0), key=lambda f: (-weights[f] * self.idf[f], f)
         )
         return [f.replace("_", " ") for f in ranked[:count]]
