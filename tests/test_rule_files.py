@@ -50,6 +50,16 @@ def test_valid_extra_rule_loads(tmp_path: Path) -> None:
     assert "test-rule" in ruleset.by_id()
 
 
+def test_a_pattern_that_needs_context_hits_only_with_it_in_the_sentence(tmp_path: Path) -> None:
+    from linter.api import Linter
+
+    needy = VALID.replace('  - "{u|je} [hebben] gelijk"', '  - pattern: "{u|je} [hebben] gelijk"\n    needs: "{regel|besluit}"')
+    linter = Linter(rule_dirs=[write_rules(tmp_path, needy)])
+    assert "test-rule" in linter.lint("U heeft gelijk, die regel deugt niet.").rules_fired()
+    assert "test-rule" not in linter.lint("U heeft gelijk. Die regel deugt niet.").rules_fired()
+    assert "test-rule" not in linter.lint('U heeft gelijk, u schreef "die regel deugt niet".').rules_fired()
+
+
 @pytest.mark.parametrize(
     "old, new, line, fragment",
     [
@@ -62,6 +72,8 @@ def test_valid_extra_rule_loads(tmp_path: Path) -> None:
         ('  - "{u|je} [hebben] gelijk"', '  - "@nergens gelijk"', 11, "onbekende woordenlijst"),
         ("title: Test", "title: Test\ntitle: Twee", 5, "twee keer"),
         ("patterns:", "patterns: [", 11, "geen geldige YAML"),
+        ('  - "{u|je} [hebben] gelijk"', '  - pattern: "{u|je} [hebben] gelijk"\n    needs: "@nergens"', 11, "onbekende woordenlijst"),
+        ('  - "{u|je} [hebben] gelijk"', '  - "{u|je} [hebben] gelijk"\nunless:\n  - pattern: "nee"\n    needs: "ja"', 13, "hoort alleen bij 'patterns'"),
     ],
 )
 def test_errors_name_file_and_line(tmp_path: Path, old: str, new: str, line, fragment: str) -> None:

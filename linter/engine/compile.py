@@ -33,9 +33,10 @@ from . import notation
 from .forms import lemma_forms, simplemma_version
 from .rules import CUES_FILE, SCOPES, Pattern, Rule, RuleSet, load_rules
 
-# Part of the digest: a new version makes every older cache file stale (2: records as objects).
-CACHE_VERSION = 2
-ROLES = ("pattern", "unless", "pile")
+# Part of the digest: a new version makes every older cache file stale (2: records as objects,
+# 3: "needs" records).
+CACHE_VERSION = 3
+ROLES = ("pattern", "unless", "pile", "needs")
 
 
 class PatternRecord(NamedTuple):
@@ -43,7 +44,8 @@ class PatternRecord(NamedTuple):
 
     key: str  # the Matcher key: "rule|role|line|number"
     rule: str  # the rule id
-    role: str  # "pattern" (a hit), "unless" (a veto) or "pile" (one count towards a pile)
+    role: str  # "pattern" (a hit), "unless" (a veto), "pile" (one count towards a pile) or
+    # "needs" (what the pattern on the same line needs in its sentence before it may hit)
     free: tuple[bool, ...]  # per token slot: a gap or wildcard (its words are context, not the phrase)
     scope: str  # for "unless": how far a veto reaches (overlap, clause, sentence, reply)
     pile: int  # for "pile": which of the rule's piles
@@ -83,6 +85,8 @@ def compile_rules(ruleset: RuleSet, nlp: Language) -> list[PatternRecord]:
     for rule in ruleset.rules:
         for pattern in rule.patterns:
             records.extend(_compile(rule, pattern, "pattern", context))
+            if pattern.needs is not None:  # keyed on the same line: the matcher pairs them
+                records.extend(_compile(rule, pattern.needs, "needs", context))
         for pattern in rule.unless:
             records.extend(_compile(rule, pattern, "unless", context))
         for index, pile in enumerate(rule.piles):
@@ -95,7 +99,7 @@ def patterns_digest(ruleset: RuleSet, nlp: Language) -> str:
     """The cache key: everything the compiled patterns depend on."""
     parts = [
         CACHE_VERSION, __version__, spacy.__version__, nlp.lang, nlp.meta.get("name"), nlp.meta.get("version"),
-        [(r.id, [(p.source, p.scope, repr(p.parsed), repr(p.spacy)) for p in [*r.patterns, *r.unless, *(x.pattern for x in r.piles)]])
+        [(r.id, [(p.source, p.scope, repr(p.parsed), repr(p.spacy)) for p in r.every_pattern()])
          for r in ruleset.rules],
         repr(sorted(ruleset.lists.items())),
     ]  # fmt: skip
@@ -195,7 +199,7 @@ def _lemma_table(ruleset: RuleSet) -> dict[str, set[str]]:
         for entry in entries:
             wanted |= notation.lemmas_used(entry)
     for rule in ruleset.rules:
-        for pattern in rule.patterns + rule.unless + [pile.pattern for pile in rule.piles]:
+        for pattern in rule.every_pattern():
             if pattern.parsed is not None:
                 wanted |= notation.lemmas_used(pattern.parsed)
     return lemma_forms(wanted)

@@ -62,6 +62,8 @@ class RuleMatcher:
         for record in patterns:
             buckets.setdefault(_anchor(record.tokens), []).append(record)
             self.records[self.vocab.strings.add(record.key)] = record
+        # (rule, line) of the patterns that hit only with their `needs` in the same sentence
+        self.needy = {(record.rule, _line(record)) for record in patterns if record.role == "needs"}
         for rule in ruleset.rules:
             if self.dependency_matcher is not None:
                 for number, pattern in enumerate(rule.dependency_patterns):
@@ -140,11 +142,18 @@ class RuleMatcher:
         candidates: dict[str, list[tuple[int, int]]] = {}
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         pile_hits: dict[tuple[str, int], list[int]] = {}
+        needed: dict[tuple[str, str], set[int]] = {}  # (rule, line) -> sentences where its `needs` matched
+        waiting: list[tuple[tuple[str, str], int, int]] = []  # hits of needy patterns, until the end
         for key_hash, start, end, alignment in self._matches(doc):
             record = self.records[key_hash]
             rule = self.rules[record.rule]
             if record.role == "unless":
                 vetoes.setdefault(record.rule, []).append((start, end, record.scope))
+                continue
+            if record.role == "needs":
+                # context, not a hit: only the customer's own words cannot supply it ("niet eerlijk" may)
+                if not analysis.quoted[start]:
+                    needed.setdefault((record.rule, _line(record)), set()).add(analysis.sentence_of[start])
                 continue
             reason = self._guard_veto(rule, analysis, start, end, alignment, record.free)
             if reason:
@@ -153,8 +162,15 @@ class RuleMatcher:
                 continue
             if record.role == "pile":
                 pile_hits.setdefault((record.rule, record.pile), []).append(start)
+            elif self.needy and (record.rule, _line(record)) in self.needy:
+                waiting.append(((record.rule, _line(record)), start, end))
             else:
                 candidates.setdefault(record.rule, []).append((start, end))
+        for owner, start, end in waiting:
+            if analysis.sentence_of[start] in needed.get(owner, ()):
+                candidates.setdefault(owner[0], []).append((start, end))
+            elif trace is not None:
+                trace.append(f"{owner[0]}: '{doc[start:end].text}' vervalt (wat het patroon nodig heeft, staat niet in de zin)")
         if self.dependency_matcher is not None and len(self.dependency_matcher):
             for key_hash, token_ids in self.dependency_matcher(doc):
                 record = self.records[key_hash]
@@ -289,6 +305,11 @@ def body_tokens(analysis: Analysis) -> list[tuple[Span, list[str]]]:
 
 # Words so common that a pattern anchored on them would run on nearly every reply.
 COMMON = frozenset("ik u je jij we wij het de een dat dit die niet geen is zijn en maar ook er om te van in op voor met".split())
+
+
+def _line(record: PatternRecord) -> str:
+    """The rule-file line of a record's pattern (its key is "rule|role|line|number")."""
+    return record.key.split("|")[2]
 
 
 def _anchor(tokens: list[dict]) -> frozenset[str] | None:

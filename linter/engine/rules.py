@@ -118,6 +118,7 @@ class Pattern:
     spacy: list | None = None  # raw spaCy token pattern (escape hatch)
     scope: str = "overlap"  # for `unless` only
     frame: str = ""  # the frame it belongs to ("" for a rule's plain `patterns`)
+    needs: Pattern | None = None  # for `patterns` only: a pattern that must also match in the same sentence
 
 
 @dataclass
@@ -175,6 +176,11 @@ class Rule:
     handle: int = 0
     examples_flag: list[str] = field(default_factory=list)
     examples_pass: list[str] = field(default_factory=list)
+
+    def every_pattern(self) -> list[Pattern]:
+        """Every pattern the rule compiles: its patterns, their `needs`, `unless` and the piles."""
+        needs = [pattern.needs for pattern in self.patterns if pattern.needs is not None]
+        return self.patterns + needs + self.unless + [pile.pattern for pile in self.piles]
 
 
 @dataclass
@@ -279,15 +285,20 @@ def _pattern(checker: _Checker, key: str, item: Any, line: int, allow_scope: boo
             if problem:
                 raise checker.fail(key, f"spaCy-patroon {dict(token)}: {problem}", line)
         return Pattern(source=str(raw), line=line, spacy=[dict(tok) for tok in raw])
+    needs = None
     if isinstance(item, dict) and "pattern" in item:
-        extra = set(item) - {"pattern", "scope"}
+        extra = set(item) - {"pattern", "scope", "needs"}
         if extra:
-            raise checker.fail(key, f"onbekend veld {sorted(extra)} in '{key}' (toegestaan: pattern, scope)", line)
+            raise checker.fail(key, f"onbekend veld {sorted(extra)} in '{key}' (toegestaan: pattern, scope, needs)", line)
         if not allow_scope and "scope" in item:
             raise checker.fail(key, f"'scope' hoort alleen bij 'unless', niet bij '{key}'", line)
+        if allow_scope and "needs" in item:
+            raise checker.fail(key, f"'needs' hoort alleen bij 'patterns', niet bij '{key}'", line)
         scope = item.get("scope", "overlap")
         if scope not in SCOPES:
             raise checker.fail(key, f"scope '{scope}' bestaat niet; kies uit: {', '.join(SCOPES)}", line)
+        if "needs" in item:
+            needs = _pattern(checker, f"{key}: needs", item["needs"], line, False)
         item = item["pattern"]
     if not isinstance(item, str):
         raise checker.fail(key, f"een item van '{key}' moet een patroon (tekst) zijn", line)
@@ -295,7 +306,7 @@ def _pattern(checker: _Checker, key: str, item: Any, line: int, allow_scope: boo
         parsed = notation.parse(item)
     except notation.NotationError as error:
         raise checker.fail(key, f"patroon '{item}': {error} (teken {error.column})", line) from None
-    return Pattern(source=str(item), line=line, parsed=parsed, scope=scope)
+    return Pattern(source=str(item), line=line, parsed=parsed, scope=scope, needs=needs)
 
 
 # The escape hatch accepts what the notation itself produces, so that matching stays linear:
@@ -615,7 +626,7 @@ def _check_references(ruleset: RuleSet) -> None:
         for other in rule.not_with + rule.learned_not_with + rule.implies + [r for r in (rule.requires, rule.element) if r]:
             if other not in ids:
                 raise RuleError(rule.path, None, f"verwijst naar onbekende regel '{other}'{did_you_mean(other, set(ids))}")
-        for pattern in rule.patterns + rule.unless + [pile.pattern for pile in rule.piles]:
+        for pattern in rule.every_pattern():
             if pattern.parsed is None:
                 continue
             for name in notation.list_refs(pattern.parsed):
