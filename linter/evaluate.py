@@ -49,6 +49,7 @@ class Evaluation:
     neutral_with_anything: int
     reply_pitfalls_present: int = 0  # pitfall labels on whole replies
     reply_pitfalls_found: int = 0
+    neutral_with_pitfalls: int = 0  # fine texts accused of a pitfall (a missing handle not counted)
 
     @property
     def reply_pitfall_recall(self) -> float:
@@ -57,13 +58,20 @@ class Evaluation:
 
     @property
     def false_alarm_rate(self) -> float:
+        """Fine texts (no label at all) with any finding, a missing handle included."""
         return self.neutral_with_findings / self.neutral if self.neutral else 0.0
+
+    @property
+    def pitfall_alarm_rate(self) -> float:
+        """Fine texts with a pitfall finding (capitulation, distancing, defending, cutting off)."""
+        return self.neutral_with_pitfalls / self.neutral if self.neutral else 0.0
 
     def to_json(self) -> dict:
         return {
             "items": self.items,
             "neutral": self.neutral,
             "false_alarm_rate": round(self.false_alarm_rate, 4),
+            "pitfall_alarm_rate": round(self.pitfall_alarm_rate, 4),
             "neutral_with_any_label": self.neutral_with_anything,
             "reply_pitfall_recall": round(self.reply_pitfall_recall, 4),
             "rules": {
@@ -94,7 +102,7 @@ def evaluate(linter: Linter, items: list[dict]) -> Evaluation:
     ids = [rule.id for rule in linter.ruleset.rules]
     pitfalls = {rule.id for rule in linter.ruleset.rules if rule.kind == "pitfall"}
     scores = {rule_id: Score() for rule_id in ids}
-    neutral = neutral_findings = neutral_anything = 0
+    neutral = neutral_findings = neutral_anything = neutral_pitfalls = 0
     reply_present = reply_found = 0
     for item in items:
         report = linter.lint(item["text"], channel=item.get("channel", "email"))
@@ -118,7 +126,8 @@ def evaluate(linter: Linter, items: list[dict]) -> Evaluation:
             neutral += 1
             neutral_findings += bool(report.findings)
             neutral_anything += bool(predicted)
-    return Evaluation(scores, len(items), neutral, neutral_findings, neutral_anything, reply_present, reply_found)
+            neutral_pitfalls += bool(predicted & pitfalls)
+    return Evaluation(scores, len(items), neutral, neutral_findings, neutral_anything, reply_present, reply_found, neutral_pitfalls)
 
 
 def format_table(evaluation: Evaluation, title: str) -> str:
@@ -129,7 +138,8 @@ def format_table(evaluation: Evaluation, title: str) -> str:
         )
     lines.append(
         f"vals alarm op neutrale teksten: {evaluation.false_alarm_rate:.3f} "
-        f"({evaluation.neutral_with_findings} van {evaluation.neutral}); items: {evaluation.items}"
+        f"({evaluation.neutral_with_findings} van {evaluation.neutral}; met een valkuil: "
+        f"{evaluation.neutral_with_pitfalls}); items: {evaluation.items}"
     )
     if evaluation.reply_pitfalls_present:
         lines.append(

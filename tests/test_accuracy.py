@@ -87,3 +87,17 @@ def test_real_replies_do_not_regress(pipeline: str, part: str) -> None:
     assert not below, "\n" + format_table(evaluation, f"{pipeline} real/{part}") + "\n" + "\n".join(below)
     assert evaluation.false_alarm_rate <= floor["false_alarm"]
     assert evaluation.reply_pitfall_recall >= floor["reply_pitfalls"]
+
+
+def test_false_alarms_are_counted_with_and_without_missing_handles() -> None:
+    """A fine text told that a handle is missing is a false alarm; one accused of a pitfall is also counted apart."""
+    linter = get_linter("embedded")
+    items = [
+        {"text": "Helaas kunnen wij uw aanvraag niet toekennen.", "labels": [], "channel": "chat"},  # missing handles only
+        {"text": "U heeft volkomen gelijk, die regel is onzin.", "labels": [], "channel": "chat"},  # a pitfall
+        {"text": "Uw nieuwe pas ligt vanaf maandag klaar.", "labels": [], "channel": "chat"},  # nothing
+    ]
+    evaluation = evaluate(linter, items)
+    assert (evaluation.neutral, evaluation.neutral_with_findings, evaluation.neutral_with_pitfalls) == (3, 2, 1)
+    assert evaluation.to_json()["pitfall_alarm_rate"] == round(1 / 3, 4)
+
