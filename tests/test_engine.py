@@ -49,6 +49,8 @@ def test_offsets_lines_and_columns_agree(any_linter: Linter) -> None:
         ("U schrijft dat wij uw aanvraag ten onrechte hebben afgewezen.", "bad-news", False),
         ("Volgens u hebben wij uw klacht niet in behandeling genomen.", "bad-news", False),
         ("U zegt dat u het niet wist, maar wij kunnen de boete niet kwijtschelden.", "bad-news", True),
+        # the writer telling the customer is the writer's own move
+        ("Zoals ik u schreef dat kan helaas niet.", "bad-news", True),
         ("Einde discussie.", "abrupt-closing", True),
         # separable verbs and inversion
         ("U kunt uw klacht voorleggen aan de klachtencommissie.", "alternative", True),

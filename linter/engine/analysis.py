@@ -66,6 +66,7 @@ REPORTERS = frozenset(
 REPORT_OPENERS = frozenset({"dat", "of", ":"})
 REPORT_ENDS = frozenset({"maar", "echter", ";"})
 REPORT_REACH = 5  # tokens between the reporting verb and "dat" ("u schrijft ons in uw mail dat")
+WRITER = frozenset({"ik", "wij", "we"})  # "ik schreef u dat ...": the writer told the customer
 QUOTE_PAIRS = (
     re.compile(r'"[^"\n]{1,400}"'),
     re.compile(r"\u201c[^\u201d\n]{1,400}\u201d"),
@@ -250,7 +251,8 @@ def _reported(doc: Doc) -> list[bool]:
             if token.norm_ == "volgens" and following in CUSTOMER:
                 telling = True
             elif (token.norm_ in CUSTOMER and following in REPORTERS) or (token.norm_ in REPORTERS and following in CUSTOMER):
-                telling = _opener_within_reach(doc, token.i + 2)
+                preceding = doc[token.i - 1].norm_ if token.i else ""
+                telling = preceding not in WRITER and _opener_within_reach(doc, token.i + 2)
         mask[token.i] = telling
     return mask
 
