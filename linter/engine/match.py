@@ -59,11 +59,24 @@ class RuleMatcher:
         buckets: dict[frozenset[str] | None, list[PatternRecord]] = {}
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True) if use_dependencies else None
         self.records: dict[int, PatternRecord] = {}  # Matcher key hash -> what its hits mean
+        # A pattern with `needs` and its needs records share the rule and the line (the owner).
+        # The owner is looked up here once, not per match; a needs pattern that several owners
+        # of a rule share (the emotion list) is run once and tells all of them.
+        needy = {_owner(record) for record in patterns if record.role == "needs"}
+        self.needy_owner: dict[int, tuple[str, str]] = {}  # key hash of a needy pattern -> its owner
+        self.needs_owners: dict[int, list[tuple[str, str]]] = {}  # key hash of a needs record -> owners
+        running_needs: dict[tuple[str, str], int] = {}  # (rule, tokens) -> the needs record that runs
         for record in patterns:
+            key_hash = self.vocab.strings.add(record.key)
+            self.records[key_hash] = record
+            if record.role == "needs":
+                shared = running_needs.setdefault((record.rule, repr(record.tokens)), key_hash)
+                self.needs_owners.setdefault(shared, []).append(_owner(record))
+                if shared != key_hash:
+                    continue
+            elif record.role == "pattern" and _owner(record) in needy:
+                self.needy_owner[key_hash] = _owner(record)
             buckets.setdefault(_anchor(record.tokens), []).append(record)
-            self.records[self.vocab.strings.add(record.key)] = record
-        # (rule, line) of the patterns that hit only with their `needs` in the same sentence
-        self.needy = {(record.rule, _line(record)) for record in patterns if record.role == "needs"}
         for rule in ruleset.rules:
             if self.dependency_matcher is not None:
                 for number, pattern in enumerate(rule.dependency_patterns):
@@ -153,7 +166,8 @@ class RuleMatcher:
             if record.role == "needs":
                 # context, not a hit: only the customer's own words cannot supply it ("niet eerlijk" may)
                 if not analysis.quoted[start]:
-                    needed.setdefault((record.rule, _line(record)), set()).add(analysis.sentence_of[start])
+                    for owner in self.needs_owners[key_hash]:
+                        needed.setdefault(owner, set()).add(analysis.sentence_of[start])
                 continue
             reason = self._guard_veto(rule, analysis, start, end, alignment, record.free)
             if reason:
@@ -162,8 +176,8 @@ class RuleMatcher:
                 continue
             if record.role == "pile":
                 pile_hits.setdefault((record.rule, record.pile), []).append(start)
-            elif self.needy and (record.rule, _line(record)) in self.needy:
-                waiting.append(((record.rule, _line(record)), start, end))
+            elif key_hash in self.needy_owner:
+                waiting.append((self.needy_owner[key_hash], start, end))
             else:
                 candidates.setdefault(record.rule, []).append((start, end))
         for owner, start, end in waiting:
@@ -307,9 +321,9 @@ def body_tokens(analysis: Analysis) -> list[tuple[Span, list[str]]]:
 COMMON = frozenset("ik u je jij we wij het de een dat dit die niet geen is zijn en maar ook er om te van in op voor met".split())
 
 
-def _line(record: PatternRecord) -> str:
-    """The rule-file line of a record's pattern (its key is "rule|role|line|number")."""
-    return record.key.split("|")[2]
+def _owner(record: PatternRecord) -> tuple[str, str]:
+    """The rule and the rule-file line of a record's pattern (its key is "rule|role|line|number")."""
+    return record.rule, record.key.split("|")[2]
 
 
 def _anchor(tokens: list[dict]) -> frozenset[str] | None:
