@@ -35,7 +35,7 @@ def test_lemma_uses_all_known_forms() -> None:
 
 def test_gap_is_bounded_and_free() -> None:
     [(tokens, free)] = compile_text("ik ...3 boos")
-    assert tokens[1] == {"IS_SENT_START": False, "OP": "{0,3}"}
+    assert tokens[1] == {"NORM": {"NOT_IN": [";", ":"]}, "IS_SENT_START": False, "OP": "{0,3}"}
     assert free == [False, True, False]
     [(tokens, _)] = compile_text("ik ... boos")
     assert tokens[1]["OP"] == "{0,4}"
@@ -149,3 +149,13 @@ def test_a_short_suffix_is_refused() -> None:
 def test_phrases_inside_a_word_set() -> None:
     compiled = compile_text("{zo snel|vandaag} bellen")
     assert sorted(len(tokens) for tokens, _ in compiled) == [2, 3]
+
+
+def test_regular_participles_fill_the_lemma_table() -> None:
+    from linter.engine.forms import participle_forms, present_tense_forms
+
+    assert participle_forms("informeren") == {"geinformeerd", "geinformeerde"}
+    assert participle_forms("betalen") == {"betaald", "betaalde"}  # no ge- after be-
+    assert "gelacht" in participle_forms("lachen") and "geleefd" in participle_forms("leven")
+    assert participle_forms("gaan") == set() and participle_forms("nee") == set()
+    assert present_tense_forms("zetten") == {"zet"} and present_tense_forms("maken") == {"maak", "maakt"}

@@ -10,7 +10,7 @@
     _               any single word
     (ik ga|wij gaan)  one of these phrases
     X?              X is optional (after a word, {..}, [..], (..) or @list)
-    ...             a gap of 0 to 4 words inside the sentence; ...8 allows up to 8
+    ...             a gap of 0 to 4 words inside the sentence, never over ";" or ":"; ...8 allows up to 8
     @emotion        any entry of the word list `rules/lists/emotion.yaml`
     \\?              a character that otherwise means something (here: a question mark)
 
@@ -314,11 +314,18 @@ class Tok:
             spec["NORM"] = {"REGEX": "|".join(_affix_regexes(self.prefixes, self.suffixes))}
         elif self.fuzzy:
             spec["NORM"] = {"FUZZY": self.fuzzy}
+        elif self.op.startswith("{"):
+            spec["NORM"] = {"NOT_IN": GAP_STOPS}
         if not first:
             spec["IS_SENT_START"] = False
         if self.op:
             spec["OP"] = self.op
         return spec
+
+
+# A gap never runs over ";" or ":": what follows is a new statement ("zij kunnen
+# instellen wat u wilt; wij niet"). Commas stay open: letters put asides between them.
+GAP_STOPS = [";", ":"]
 
 
 def _affix_regexes(prefixes: frozenset[str], suffixes: frozenset[str]) -> list[str]:
