@@ -27,6 +27,23 @@ def _simplemma_dictionary():
 
 
 VOWELS = set("aeiou")
+FORMS_VERSION = "2"  # part of the cache key: raise it when the regular forms below change
+
+
+def _present_stem(infinitive: str) -> str:
+    """The first person singular: staan -> sta, zetten -> zet, maken -> maak, geven -> geef ("" if not a verb)."""
+    if infinitive.endswith("aan") and len(infinitive) <= 6:  # gaan -> ga
+        return infinitive[:-2]
+    if not infinitive.endswith("en") or len(infinitive) < 4:
+        return ""
+    if infinitive.endswith(("ien", "oen")) and len(infinitive) <= 6:  # zien, doen
+        return infinitive[:-1]
+    stem = infinitive[:-2]
+    if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in VOWELS:
+        stem = stem[:-1]  # zetten -> zet
+    elif len(stem) >= 3 and stem[-2] in VOWELS and stem[-3] not in VOWELS and stem[-1] not in VOWELS:
+        stem = stem[:-1] + stem[-2] + stem[-1]  # maken -> maak
+    return stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1], stem[-1])
 
 
 def present_tense_forms(infinitive: str) -> set[str]:
@@ -35,20 +52,32 @@ def present_tense_forms(infinitive: str) -> set[str]:
     simplemma's table maps some of these to another word ("staat" -> the noun), so
     rules would miss them; the spelling rules below are regular enough to fill the gap.
     """
-    if infinitive.endswith("aan") and len(infinitive) <= 6:  # gaan -> ga, gaat
-        return {infinitive[:-2], infinitive[:-1] + "t"}
-    if not infinitive.endswith("en") or len(infinitive) < 4:
+    stem = _present_stem(infinitive)
+    if not stem:
         return set()
-    elif infinitive.endswith(("ien", "oen")) and len(infinitive) <= 6:  # zien, doen
-        stem = infinitive[:-1]
-    else:
-        stem = infinitive[:-2]
-        if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in VOWELS:
-            stem = stem[:-1]  # zetten -> zet
-        elif len(stem) >= 3 and stem[-2] in VOWELS and stem[-3] not in VOWELS and stem[-1] not in VOWELS:
-            stem = stem[:-1] + stem[-2] + stem[-1]  # maken -> maak
-        stem = stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1], stem[-1])  # geven -> geef
     return {stem, stem if stem.endswith("t") else stem + "t"}
+
+
+# Verbs with these unstressed prefixes take no "ge-" in the participle (betaald, verlengd).
+UNSTRESSED_PREFIXES = ("be", "ge", "ver", "ont", "her", "er")
+VOICELESS = ("t", "k", "f", "s", "ch", "p")  # 't kofschip: their stems take -t
+
+
+def participle_forms(infinitive: str) -> set[str]:
+    """Regular past participles: informeren -> geinformeerd(e), betalen -> betaald(e).
+
+    simplemma's table files some participles as adjectives of their own ("geïnformeerd"),
+    so "[informeren]" missed "wij hebben u geïnformeerd". Irregular verbs get a form that
+    no one writes, which matches nothing."""
+    stem = _present_stem(infinitive)
+    if not stem or infinitive.endswith("aan") or infinitive.endswith(("ien", "oen")):
+        return set()
+    # the letter before -en decides, before v/z became f/s: leven -> geleefd, lachen -> gelacht
+    ending = "" if stem.endswith(("t", "d")) else ("t" if infinitive[:-2].endswith(VOICELESS) else "d")
+    participle = stem + ending
+    if not infinitive.startswith(UNSTRESSED_PREFIXES):
+        participle = "ge" + participle
+    return {participle, participle + "e"}
 
 
 def lemma_forms(lemmas: set[str]) -> dict[str, set[str]]:
@@ -61,7 +90,7 @@ def lemma_forms(lemmas: set[str]) -> dict[str, set[str]]:
     cached = read_cache(_forms_cache_name(wanted))
     if isinstance(cached, dict) and set(cached) == set(wanted):
         return {lemma: set(forms) for lemma, forms in cached.items()}
-    forms: dict[str, set[str]] = {lemma: {lemma} | present_tense_forms(lemma) for lemma in wanted}
+    forms: dict[str, set[str]] = {lemma: {lemma} | present_tense_forms(lemma) | participle_forms(lemma) for lemma in wanted}
     try:
         table = _simplemma_dictionary()
     except Exception:  # pragma: no cover - only when simplemma's layout changes
@@ -95,4 +124,4 @@ def simplemma_version() -> str:
 def _forms_cache_name(wanted: list[str]) -> str:
     import hashlib
 
-    return "lemma-forms-" + hashlib.sha256("\n".join([simplemma_version(), *wanted]).encode()).hexdigest()[:16]
+    return "lemma-forms-" + hashlib.sha256("\n".join([simplemma_version(), FORMS_VERSION, *wanted]).encode()).hexdigest()[:16]
