@@ -29,8 +29,9 @@ CLAUSE_OPENERS = frozenset(
 # Clauses opened by these depend on the clause before them ("ik zeg niet dat ..."),
 # so a negation there counts for them too.
 SUBORDINATORS = frozenset("dat of waarom hoe wat".split())
-# A clause opened by these states a condition or a hypothetical, not a fact.
-CONDITION_OPENERS = frozenset("als indien wanneer mocht mochten tenzij zodra ingeval".split())
+# A clause opened by these states a condition or a hypothetical, not a fact;
+# "Wie geen mand kreeg, krijgt ...": who fits the clause, not a fact about this customer.
+CONDITION_OPENERS = frozenset("als indien wanneer mocht mochten tenzij zodra ingeval wie".split())
 # "Gaat u niet akkoord, dan ...": a sentence that opens with a finite verb and its subject
 # and goes on with ", dan" is a condition too (or, ending in "?", a question).
 VERB_FIRST = frozenset(
@@ -39,6 +40,8 @@ VERB_FIRST = frozenset(
     "zouden hadden mochten konden moesten wilden".split()
 )
 SUBJECTS = frozenset("u je jij het er dat dit jullie uw jouw ik we wij hij zij ze".split())
+# after an opening verb of any form: its subject or the start of a noun phrase
+VERB_FIRST_SUBJECTS = frozenset("u je jij de een uw jouw jullie die deze".split())
 # "als u ...", "als de huur ...": a condition; "als ontvanger", "als corporatie": a role
 CONDITION_AFTER_ALS = SUBJECTS | {"de", "een"}
 CLAUSE_PUNCT = frozenset(",;:()[]\"\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014-/")
@@ -190,15 +193,17 @@ def _conditions_and_questions(doc: Doc, clause_of: list[int]) -> tuple[list[bool
             for token in sent:
                 question[token.i] = True
         first = words[0]
-        # "Blijft u weigeren, dan ...": any word before "u"/"je" at the start is the finite verb
+        # "Blijft u weigeren, dan ...": any word before "u"/"je" at the start is the finite verb;
+        # "Werkte de automaat niet, dan ..." and "..., neem dan contact op" go on the same way
         verb_first = len(words) > 1 and (
             (first.norm_ in VERB_FIRST and words[1].norm_ in SUBJECTS)
-            or (first.is_alpha and words[1].norm_ in ("u", "je", "jij") and first.norm_ not in SUBJECTS)
+            or (first.is_alpha and first.norm_ not in SUBJECTS and words[1].norm_ in VERB_FIRST_SUBJECTS)
         )
         if verb_first:
-            for a, b in zip(words, words[1:]):
-                if a.text == "," and b.norm_ == "dan":
-                    for i in range(first.i, a.i):
+            for n, word in enumerate(words[:-1]):
+                if word.text == "," and (words[n + 1].norm_ == "dan" or (
+                        n + 2 < len(words) and words[n + 1].is_alpha and words[n + 2].norm_ == "dan")):
+                    for i in range(first.i, word.i):
                         conditional[i] = True
                     break
         for token in words:
