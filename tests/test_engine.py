@@ -57,6 +57,16 @@ def test_offsets_lines_and_columns_agree(any_linter: Linter) -> None:
         ("Helaas kunnen wij dat niet doen.", "clear-refusal", True),
         ("Wij kunnen dat helaas niet doen.", "clear-refusal", True),
         ("Uw verzoek wijzen wij af.", "clear-refusal", True),
+        # a condition that opens with its verb, and "wie ...": who fits, not this customer
+        ("Werkte de automaat niet, dan kunt u contant betalen.", "bad-news", False),
+        ("Lukt het niet, neem dan contact op met de balie.", "bad-news", False),
+        ("Wie geen pakket heeft gekregen, krijgt het geld terug.", "bad-news", False),
+        ("Lukt het niet. Wij kunnen de kosten niet vergoeden.", "bad-news", True),
+        # a gap stops at ";" and ":": the statement after it stands on its own
+        ("Wij kunnen alles nakijken; er is niets veranderd aan uw meter.", "bad-news", False),
+        ("Wij kunnen u helaas niet helpen.", "clear-refusal", True),
+        # participles that the lemma table files as adjectives ("geïnformeerd")
+        ("Wij hebben u meerdere keren over de achterstand geïnformeerd.", "defensive-justification", True),
         # missing diacritics and chat style
         ("hier valt niet over te discussieren", "abrupt-closing", True),
         ("snap dat je boos bent maar dat kan echt niet", "emotion-acknowledgement", True),
