@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from linter import Linter
-from linter.engine.compile import compile_rules, compiled_digest, load_compiled
+from linter.engine import compile as compile_module
+from linter.engine.compile import compile_rules, compiled_digest, load_compiled, patterns_digest
 from linter.engine.match import RuleMatcher
 from linter.engine.pipeline import load_pipeline
 from linter.engine.rules import load_rules
@@ -159,3 +160,16 @@ def test_a_cache_entry_that_is_not_a_file_does_not_hang(cache_home: Path) -> Non
                             text=True, env=env, timeout=120)  # fmt: skip
     assert result.returncode == 1 and "Traceback" not in result.stderr
 
+
+
+def test_the_compiled_patterns_follow_the_compiler_and_simplemma(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Patterns compiled by an older notation or word-form table are not reused after an upgrade
+    that leaves the rule files alone (that once kept "staat" out of [staan])."""
+    nlp = _nlp()
+    ruleset = load_rules([builtin_rules_dir()])
+    before = patterns_digest(ruleset, nlp)
+    monkeypatch.setattr(compile_module, "COMPILER_SOURCES", ("compile.py", "notation.py"))
+    assert patterns_digest(ruleset, nlp) != before
+    monkeypatch.undo()
+    monkeypatch.setattr(compile_module, "simplemma_version", lambda: "0.0-other")
+    assert patterns_digest(ruleset, nlp) != before

@@ -159,3 +159,4 @@ def test_regular_participles_fill_the_lemma_table() -> None:
     assert "gelacht" in participle_forms("lachen") and "geleefd" in participle_forms("leven")
     assert participle_forms("gaan") == set() and participle_forms("nee") == set()
     assert present_tense_forms("zetten") == {"zet"} and present_tense_forms("maken") == {"maak", "maakt"}
+    assert present_tense_forms("staan") == {"sta", "staat"} and present_tense_forms("gaan") == {"ga", "gaat"}

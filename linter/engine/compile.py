@@ -36,6 +36,7 @@ from .rules import CUES_FILE, SCOPES, Pattern, Rule, RuleSet, load_rules
 # Part of the digest: a new version makes every older cache file stale (2: records as objects,
 # 3: "needs" records).
 CACHE_VERSION = 3
+COMPILER_SOURCES = ("compile.py", "notation.py", "forms.py")
 ROLES = ("pattern", "unless", "pile", "needs")
 
 
@@ -97,8 +98,12 @@ def compile_rules(ruleset: RuleSet, nlp: Language) -> list[PatternRecord]:
 
 def patterns_digest(ruleset: RuleSet, nlp: Language) -> str:
     """The cache key: everything the compiled patterns depend on."""
+    # the compiler's own source counts too: a new notation or word-form rule must not meet
+    # patterns compiled by the old one (the version number does not change between commits)
+    compiler = [Path(__file__).with_name(name).read_bytes() for name in COMPILER_SOURCES]
     parts = [
-        CACHE_VERSION, __version__, spacy.__version__, nlp.lang, nlp.meta.get("name"), nlp.meta.get("version"),
+        CACHE_VERSION, __version__, spacy.__version__, simplemma_version(), compiler,
+        nlp.lang, nlp.meta.get("name"), nlp.meta.get("version"),
         [(r.id, [(p.source, p.scope, repr(p.parsed), repr(p.spacy)) for p in r.every_pattern()])
          for r in ruleset.rules],
         repr(sorted(ruleset.lists.items())),

@@ -27,7 +27,7 @@ def _simplemma_dictionary():
 
 
 VOWELS = set("aeiou")
-FORMS_VERSION = "2"  # part of the cache key: raise it when the regular forms below change
+FORMS_VERSION = "3"  # part of the cache key: raise it when the regular forms below change
 
 
 def _present_stem(infinitive: str) -> str:
@@ -52,6 +52,8 @@ def present_tense_forms(infinitive: str) -> set[str]:
     simplemma's table maps some of these to another word ("staat" -> the noun), so
     rules would miss them; the spelling rules below are regular enough to fill the gap.
     """
+    if infinitive.endswith("aan") and len(infinitive) <= 6:  # gaan -> ga, gaat
+        return {infinitive[:-2], infinitive[:-1] + "t"}
     stem = _present_stem(infinitive)
     if not stem:
         return set()
