@@ -9,7 +9,6 @@ options; an option given on the command line wins.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +115,8 @@ def load_config(path: Path | None) -> Config:
     config = Config(path=path)
     if path is None:
         return config
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
