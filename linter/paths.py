@@ -83,10 +83,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
         pass
 
 
-def read_cache(name: str):
-    """JSON stored by `write_cache`, or None when absent, unreadable or not a plain file;
-    callers check the shape of what they get."""
-    data = _read_bounded(cache_dir() / f"{name}.json")
+def read_cache(name: str, private: bool = False):
+    """JSON stored by `write_cache`, or None when absent, unreadable or not a plain file (with
+    `private`, also when another user could have written it, see `_read_bounded`); callers
+    check the shape of what they get."""
+    data = _read_bounded(cache_dir() / f"{name}.json", private)
     try:
         return None if data is None else json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError):

@@ -2,7 +2,9 @@
 
 - the built-in rules folder is found from the package's own folder, as importlib.resources finds it;
 - the hook's options are read without click when they are plainly well formed, with exactly the
-  values click gives (anything else goes to click), and its messages are written as click writes them.
+  values click gives (anything else goes to click), and its messages are written as click writes them;
+- the client takes the digests of the code and the rules from the user's cache only while the files
+  are unchanged, so a daemon with another rule set is still refused.
 """
 
 from __future__ import annotations
@@ -137,3 +139,81 @@ def test_the_hook_answers_the_same_without_click(tmp_path: Path) -> None:
     assert quick[:2] == through_click[:2] == (0, f"lint-reply-sendmail: controleren mislukt (ConfigError: {missing}: "
                                                  "configuratiebestand niet gevonden); toch verzonden.\n")
     assert (quick[2], through_click[2]) == (False, True)
+
+
+@pytest.fixture
+def settled_pack(tmp_path: Path, monkeypatch):
+    """A rule pack (any files: the digest is of the bytes) in a private cache; files count as settled at once."""
+    from linter.frontends import warm
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(warm, "SETTLE_SECONDS", -60.0)
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "regels.yaml").write_text("id: eigen-regel\n", encoding="utf-8")
+    from linter.config import Config
+
+    return pack, Config(rule_dirs=[pack])
+
+
+def _replace_keeping_size_and_time(path: Path, text: str) -> None:
+    """New bytes of the same length under the same name and modification time (a new inode)."""
+    import os
+
+    old = path.stat()
+    assert len(text.encode()) == old.st_size
+    fresh = path.with_name(path.name + ".new")
+    fresh.write_text(text, encoding="utf-8")
+    os.utime(fresh, ns=(old.st_atime_ns, old.st_mtime_ns))
+    os.replace(fresh, path)
+
+
+def test_unchanged_files_take_the_digests_from_the_cache(settled_pack, monkeypatch) -> None:
+    from linter.frontends import warm
+
+    pack, config = settled_pack
+    first = warm.identity(config, cached=True)
+    assert first == warm.identity(config)
+
+    def no_hashing(*args):
+        raise AssertionError("hashed although nothing changed")
+
+    monkeypatch.setattr(warm, "_hash_files", no_hashing)
+    warm.engine_digest.cache_clear()
+    assert warm.identity(config, cached=True) == first
+
+
+def test_a_changed_rule_file_is_hashed_again_even_with_the_same_size_and_time(settled_pack) -> None:
+    from linter.frontends import warm
+
+    pack, config = settled_pack
+    before = warm.identity(config, cached=True)
+    _replace_keeping_size_and_time(pack / "regels.yaml", "id: eigen-regeL\n")
+    after = warm.identity(config, cached=True)
+    assert after == warm.identity(config) and after["rules"] != before["rules"]
+
+
+def test_a_file_changed_too_recently_is_not_cached(settled_pack, monkeypatch) -> None:
+    from linter import paths
+    from linter.frontends import warm
+
+    pack, config = settled_pack
+    monkeypatch.setattr(warm, "SETTLE_SECONDS", 3600.0)  # everything counts as just written
+    assert warm.identity(config, cached=True) == warm.identity(config)
+    assert paths.read_cache(warm.IDENTITY_CACHE) is None
+
+
+def test_a_daemon_with_the_rules_before_a_change_is_refused(settled_pack) -> None:
+    pytest.importorskip("uvicorn")
+    from linter.frontends import warm
+    from linter.paths import socket_path
+
+    from .test_warm import Daemon
+
+    pack, config = settled_pack
+    with Daemon(socket_path(), config):
+        daemon = warm.find_daemon(config)  # the same rules: used, and the digests are cached
+        assert daemon is not None
+        daemon.close()
+        _replace_keeping_size_and_time(pack / "regels.yaml", "id: eigen-regeL\n")
+        assert warm.find_daemon(config) is None

@@ -12,7 +12,6 @@ send and keep the draft.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import signal
 import subprocess
@@ -90,6 +89,8 @@ def save_copy(data: bytes) -> tuple[Path | None, list[str]]:
     """Store the message unchanged, owner-only (folder 0700, file 0600), in the first place that works.
 
     Returns the path (None when no place could be written) and why earlier places failed."""
+    import hashlib  # only when a message is kept
+
     name = time.strftime("%Y%m%d-%H%M%S") + "-" + hashlib.sha256(data).hexdigest()[:12] + ".eml"
     failures = []
     for folder in recovery_dirs():
