@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .names import CHANNELS, SEVERITIES, did_you_mean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing typing costs the hook's start-up; these names are for annotations only
+    from typing import Any
 
 CONFIG_ENV = "LINT_REPLY_CONFIG"
 FILE_NAME = "lint-reply.toml"

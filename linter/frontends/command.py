@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing typing costs the hook's start-up; these names are for annotations only
+    from typing import Any, Callable
 
 FLOAT_TEXT = frozenset("0123456789.")
 

@@ -24,22 +24,25 @@ another identity, so a wrong cache entry could only cost the warm path, never ch
 
 from __future__ import annotations
 
-import base64
+import binascii
 import importlib.util
 import json
 import os
 import socket
 import stat
 import sys
-import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
 
 from .. import __version__
 from ..names import builtin_rules_dir, resolve_model
 from ..paths import read_cache, socket_path, write_cache
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing typing costs the hook's start-up; these names are for annotations only
+    from typing import Any, Iterable
 
 NO_DAEMON_ENV = "LINT_REPLY_NO_DAEMON"
 CONNECT_TIMEOUT = 0.1  # seconds: a local socket connects at once or not at all
@@ -241,31 +244,19 @@ class _UnixConnection:
         """One request; the answer's JSON when the status is 200, else an exception."""
         if self.sock is None:
             self.connect()
+        # A per-read time-out alone lets a trickling answer run on: every read gets only what is
+        # left of `seconds` (sendall's time-out already bounds the whole send).
+        deadline = time.monotonic() + seconds
         self.sock.settimeout(seconds)
-        # A per-read time-out alone lets a trickling answer run on; the timer bounds the total.
-        timer = threading.Timer(seconds, self._cut)
-        timer.daemon = True
-        timer.start()
-        try:
-            payload = b"" if body is None else json.dumps(body).encode("utf-8")
-            head = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(payload)}\r\n"
-            if body is not None:
-                head += "Content-Type: application/json\r\n"
-            self.sock.sendall(head.encode("ascii") + b"\r\n" + payload)
-            status, data = _Response(self.sock).read()
-        finally:
-            timer.cancel()
+        payload = b"" if body is None else json.dumps(body).encode("utf-8")
+        head = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(payload)}\r\n"
+        if body is not None:
+            head += "Content-Type: application/json\r\n"
+        self.sock.sendall(head.encode("ascii") + b"\r\n" + payload)
+        status, data = _Response(self.sock, deadline).read()
         if status != 200:
             raise ValueError(f"status {status}")
         return json.loads(data.decode("utf-8"))
-
-    def _cut(self) -> None:
-        sock = self.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def close(self) -> None:
         if self.sock is not None:
@@ -280,10 +271,14 @@ class _Response:
     The buffer is a bytearray consumed from the front, and a line is searched for only in
     what arrived since the last search, so reading stays linear in the size of the answer."""
 
-    def __init__(self, sock: socket.socket):
-        self.sock, self.buffer = sock, bytearray()
+    def __init__(self, sock: socket.socket, deadline: float):
+        self.sock, self.buffer, self.deadline = sock, bytearray(), deadline
 
     def _fill(self) -> bool:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no answer in time")
+        self.sock.settimeout(left)
         chunk = self.sock.recv(1 << 16)
         self.buffer += chunk
         if len(self.buffer) > MAX_ANSWER_BYTES + (1 << 16):
@@ -357,7 +352,7 @@ class Daemon:
         body = {
             "identity": self._identity, **options, **render, "time_limit": time_limit,
             "sources": [{"path": s.path, "text": s.text, "kind": s.kind,
-                         "data": base64.b64encode(s.data).decode("ascii")} for s in sources],
+                         "data": binascii.b2a_base64(s.data, newline=False).decode("ascii")} for s in sources],
         }  # fmt: skip
         try:
             answer = self._connection.call("POST", LINT_PATH, body, time_limit + LINT_MARGIN)
