@@ -9,12 +9,14 @@ options; an option given on the command line wins.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .names import CHANNELS, SEVERITIES, did_you_mean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing typing costs the hook's start-up; these names are for annotations only
+    from typing import Any
 
 CONFIG_ENV = "LINT_REPLY_CONFIG"
 FILE_NAME = "lint-reply.toml"
@@ -116,6 +118,8 @@ def load_config(path: Path | None) -> Config:
     config = Config(path=path)
     if path is None:
         return config
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

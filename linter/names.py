@@ -37,11 +37,19 @@ def did_you_mean(name: str, options, otherwise: str = "") -> str:
 
 def builtin_rules_dir() -> Path:
     """`rules/` inside the installed package, or at the top of a source checkout."""
-    from importlib import resources  # a few milliseconds: only when the rules are needed
+    here = Path(__file__).parent
+    if (here / "__init__.py").is_file():
+        # A package on disk: importlib.resources.files("linter") is this very folder (unresolved),
+        # and importing importlib.resources would cost the hook a few milliseconds.
+        packaged = here / "rules"
+        if packaged.is_dir():
+            return packaged
+    else:
+        from importlib import resources  # a zip or another loader: ask it
 
-    packaged = resources.files("linter") / "rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
+        resource = resources.files("linter") / "rules"
+        if resource.is_dir():
+            return Path(str(resource))
     return Path(__file__).resolve().parent.parent / "rules"
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pickle
 import stat
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing typing costs the hook's start-up; these names are for annotations only
+    from typing import Any
 
 SOCKET_ENV = "LINT_REPLY_SOCKET"
 SOCKET_NAME = "lint-reply.sock"
@@ -83,10 +85,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
         pass
 
 
-def read_cache(name: str):
-    """JSON stored by `write_cache`, or None when absent, unreadable or not a plain file;
-    callers check the shape of what they get."""
-    data = _read_bounded(cache_dir() / f"{name}.json")
+def read_cache(name: str, private: bool = False):
+    """JSON stored by `write_cache`, or None when absent, unreadable or not a plain file (with
+    `private`, also when another user could have written it, see `_read_bounded`); callers
+    check the shape of what they get."""
+    data = _read_bounded(cache_dir() / f"{name}.json", private)
     try:
         return None if data is None else json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError):
@@ -110,6 +113,8 @@ def read_private_pickle(name: str) -> Any:
     data = _read_bounded(cache_dir() / f"{PICKLE_PREFIX}{name}.pickle", private=True)
     if data is None:
         return None
+    import pickle  # only where a compiled rule set is read (not on the warm linter's client)
+
     try:
         return pickle.loads(data)
     except Exception:  # noqa: BLE001 - a truncated or corrupt file raises almost anything; it is rebuilt
@@ -119,6 +124,8 @@ def read_private_pickle(name: str) -> Any:
 def write_private_pickle(name: str, data: Any) -> None:
     """Store `data` as a pickle only this user can read or write, and drop the oldest others
     (each changed rule file leaves one behind)."""
+    import pickle
+
     path = cache_dir() / f"{PICKLE_PREFIX}{name}.pickle"
     _write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     try:

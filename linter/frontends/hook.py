@@ -12,7 +12,6 @@ send and keep the draft.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import signal
 import subprocess
@@ -21,11 +20,9 @@ import threading
 import time
 from pathlib import Path
 
-import click
-
 from ..config import apply_overrides, find_config, load_config
 from ..input.reader import Source
-from .command import run_command
+from .command import Option, OptionTable, echo, run_table_command
 from .startup import collector_paused
 from .warm import Answer, find_daemon
 
@@ -92,6 +89,8 @@ def save_copy(data: bytes) -> tuple[Path | None, list[str]]:
     """Store the message unchanged, owner-only (folder 0700, file 0600), in the first place that works.
 
     Returns the path (None when no place could be written) and why earlier places failed."""
+    import hashlib  # only when a message is kept
+
     name = time.strftime("%Y%m%d-%H%M%S") + "-" + hashlib.sha256(data).hexdigest()[:12] + ".eml"
     failures = []
     for folder in recovery_dirs():
@@ -112,10 +111,10 @@ def deliver(command: list[str], data: bytes) -> int:
     try:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, start_new_session=True)
     except FileNotFoundError:
-        click.echo(f"lint-reply-sendmail: opdracht niet gevonden: {command[0]}", err=True)
+        echo(f"lint-reply-sendmail: opdracht niet gevonden: {command[0]}")
         return 127
     except PermissionError:
-        click.echo(f"lint-reply-sendmail: opdracht niet uitvoerbaar: {command[0]}", err=True)
+        echo(f"lint-reply-sendmail: opdracht niet uitvoerbaar: {command[0]}")
         return 126
     try:
         try:
@@ -159,34 +158,40 @@ def ask_on_terminal(report_text: str) -> bool | None:
 def keep(data: bytes, report_text: str, why: str) -> int:
     """Keep the message: a complete copy where one can be written, and always exit 75."""
     path, failures = save_copy(data)
-    click.echo(report_text, err=True, nl=False)
+    echo(report_text, nl=False)
     for failure in failures:
-        click.echo(f"lint-reply-sendmail: kopie niet bewaard in {failure}", err=True)
+        echo(f"lint-reply-sendmail: kopie niet bewaard in {failure}")
     if path is None:
-        click.echo(f"lint-reply-sendmail: {why}; niet verzonden. Er kon nergens een kopie worden bewaard: "
-                   "het bericht staat alleen nog in uw mailprogramma.", err=True)
+        echo(f"lint-reply-sendmail: {why}; niet verzonden. Er kon nergens een kopie worden bewaard: "
+             "het bericht staat alleen nog in uw mailprogramma.")
     else:
-        click.echo(f"lint-reply-sendmail: {why}; niet verzonden. Een kopie staat in {path}", err=True)
+        echo(f"lint-reply-sendmail: {why}; niet verzonden. Een kopie staat in {path}")
     return EX_TEMPFAIL
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": False}, options_metavar="[OPTIES]")
-@click.option("--mode", type=click.Choice(["confirm", "warn", "block"]), default="confirm", show_default=True,
-              help="Bij bevindingen: vragen (confirm), waarschuwen en versturen (warn) of tegenhouden (block).")
-@click.option("--on-error", type=click.Choice(["send", "block"]), default="send", show_default=True,
-              help="Als het controleren zelf misgaat: toch versturen (send) of tegenhouden (block).")
-@click.option("--channel", type=click.Choice(["email", "chat"]), default=None)
-@click.option("--model", default=None, metavar="NAAM_OF_PAD")
-@click.option("--config", "config_path", default=None, metavar="BESTAND")
-@click.option("--no-config", is_flag=True, help="Geen lint-reply.toml zoeken: alleen de standaard en deze opties gelden.")
-@click.option("--time-budget", default=10.0, show_default=True, type=click.FloatRange(0.1, 600),
-              help="Seconden die het controleren mag duren; daarna geldt --on-error.")
-@click.option("--select", multiple=True, metavar="REGEL")
-@click.option("--ignore", multiple=True, metavar="REGEL")
-@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None)
-@click.option("--no-daemon", is_flag=True,
-              help="Niet de draaiende lint-reply-serve gebruiken, altijd zelf controleren. Ook: LINT_REPLY_NO_DAEMON=1.")
-@click.argument("command", nargs=-1, required=True, metavar="-- OPDRACHT [ARG]...")
+OPTIONS = OptionTable(
+    (
+        Option("--mode", choices=("confirm", "warn", "block"), default="confirm", show_default=True,
+               help="Bij bevindingen: vragen (confirm), waarschuwen en versturen (warn) of tegenhouden (block)."),
+        Option("--on-error", choices=("send", "block"), default="send", show_default=True,
+               help="Als het controleren zelf misgaat: toch versturen (send) of tegenhouden (block)."),
+        Option("--channel", choices=("email", "chat"), default=None),
+        Option("--model", default=None, metavar="NAAM_OF_PAD"),
+        Option("--config", "config_path", default=None, metavar="BESTAND"),
+        Option("--no-config", flag=True, help="Geen lint-reply.toml zoeken: alleen de standaard en deze opties gelden."),
+        Option("--time-budget", float_range=(0.1, 600), default=10.0, show_default=True,
+               help="Seconden die het controleren mag duren; daarna geldt --on-error."),
+        Option("--select", multiple=True, metavar="REGEL"),
+        Option("--ignore", multiple=True, metavar="REGEL"),
+        Option("--fail-on", choices=("info", "warning", "error"), default=None),
+        Option("--no-daemon", flag=True,
+               help="Niet de draaiende lint-reply-serve gebruiken, altijd zelf controleren. Ook: LINT_REPLY_NO_DAEMON=1."),
+    ),
+    argument="command", argument_metavar="-- OPDRACHT [ARG]...",
+    context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": False}, options_metavar="[OPTIES]",
+)
+
+
 def cli(mode, on_error, channel, model, config_path, no_config, time_budget, select, ignore, fail_on, no_daemon, command):
     """Controleer een uitgaande mail en geef hem door aan OPDRACHT (bijvoorbeeld msmtp)."""
     for number in STOP_SIGNALS:
@@ -198,7 +203,7 @@ def cli(mode, on_error, channel, model, config_path, no_config, time_budget, sel
                                  list(command), time_budget, no_daemon)
     except Interrupted as stop:
         if data is None:
-            click.echo(f"lint-reply-sendmail: onderbroken ({stop}) voordat het bericht binnen was; niet verzonden.", err=True)
+            echo(f"lint-reply-sendmail: onderbroken ({stop}) voordat het bericht binnen was; niet verzonden.")
             return EX_TEMPFAIL
         return keep(data, "", f"onderbroken ({stop})")
 
@@ -271,7 +276,7 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
         # names the file used, and --no-config makes a mail setup independent of the folder.
         config = load_config(None if no_config else find_config(config_path))
         if config.path and not config_path:
-            click.echo(f"lint-reply-sendmail: configuratie uit {config.path}", err=True)
+            echo(f"lint-reply-sendmail: configuratie uit {config.path}")
         apply_overrides(config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model)
         if len(data) > config.max_size:
             raise ValueError(f"bericht groter dan {config.max_size} bytes (max-size)")
@@ -287,13 +292,13 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
     except Exception as error:  # noqa: BLE001 - whatever breaks in linting must not stop mail
         if on_error == "block":
             return keep(data, "", f"controleren mislukt ({type(error).__name__}: {error})")
-        click.echo(f"lint-reply-sendmail: controleren mislukt ({type(error).__name__}: {error}); toch verzonden.", err=True)
+        echo(f"lint-reply-sendmail: controleren mislukt ({type(error).__name__}: {error}); toch verzonden.")
         return deliver(command, data)
     if not answer.findings[0] or not answer.fails[0]:
         return deliver(command, data)
     report_text = answer.output
     if mode == "warn":
-        click.echo(report_text, err=True, nl=False)
+        echo(report_text, nl=False)
         return deliver(command, data)
     if mode == "confirm":
         answer = ask_on_terminal(report_text)
@@ -306,5 +311,5 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
 
 def main(argv: list[str] | None = None) -> int:
     # a usage error is sendmail's EX_USAGE; an interrupted prompt keeps the message (the client retries)
-    return run_command(cli, "lint-reply-sendmail", argv, usage_error=EX_USAGE, interrupted=EX_TEMPFAIL,
-                       interrupted_message="")
+    return run_table_command(OPTIONS, cli, "lint-reply-sendmail", argv, usage_error=EX_USAGE, interrupted=EX_TEMPFAIL,
+                             interrupted_message="")

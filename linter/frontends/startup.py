@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from typing import Iterator
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing typing costs the hook's start-up; these names are for annotations only
+    from typing import Iterator
 
 
 @contextlib.contextmanager

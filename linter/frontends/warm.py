@@ -11,27 +11,38 @@ doubt the functions return None and the caller lints in process as before: the d
 make an answer faster, never different, and never costs a message.
 
 `LINT_REPLY_NO_DAEMON=1` (or `--no-daemon`) skips the lookup.
+
+Hashing the package's code and the rule files on every send costs the hook more than its
+exchange with the daemon, so the client keeps the digests in the user's cache under a
+fingerprint of those files: every file's and folder's name, size, modification and change
+times and inode. Changing a file's bytes changes its change time (which cannot be set back),
+replacing it changes its inode; a fingerprint taken while a file is younger than
+`SETTLE_SECONDS` is not stored, so an edit within the file system's clock tick of the
+fingerprint cannot hide. The daemon itself always hashes, and refuses a request that names
+another identity, so a wrong cache entry could only cost the warm path, never change an answer.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import binascii
 import importlib.util
 import json
 import os
 import socket
 import stat
 import sys
-import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
 
 from .. import __version__
 from ..names import builtin_rules_dir, resolve_model
-from ..paths import socket_path
+from ..paths import read_cache, socket_path, write_cache
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing typing costs the hook's start-up; these names are for annotations only
+    from typing import Any, Iterable
 
 NO_DAEMON_ENV = "LINT_REPLY_NO_DAEMON"
 CONNECT_TIMEOUT = 0.1  # seconds: a local socket connects at once or not at all
@@ -40,6 +51,9 @@ CLI_TIME_LIMIT = 60.0  # seconds the daemon may take for the command line (its o
 LINT_MARGIN = 1.0  # seconds beyond the time limit the daemon was given, for the round trip
 MAX_ANSWER_BYTES = 256 * 1024 * 1024  # an answer larger than this is not one of ours
 MAX_LINE_BYTES = 64 * 1024  # nor is a status or header line longer than this
+IDENTITY_CACHE = "identity"  # digests of the code and rule files by their fingerprint (see above)
+IDENTITY_CACHE_ENTRIES = 8
+SETTLE_SECONDS = 2.0
 HELLO_PATH = "/v1/local/hello"
 LINT_PATH = "/v1/local/lint"
 
@@ -86,39 +100,121 @@ def _tree(folder: Path) -> list[Path]:
 @lru_cache(maxsize=1)
 def engine_digest() -> str:
     """The linter's own code and the versions of the libraries that shape its answer."""
+    import hashlib
+
     digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).resolve().parent.parent  # the whole `linter` package
+    package = _package()
     # every module of the package, sub-packages included: the engine lives in linter/engine/
     _hash_files(digest, package, [path for path in _tree(package) if path.suffix == ".py"])
+    for origin, file in _library_files():
+        _hash_files(digest, origin, [origin / file])
+    return digest.hexdigest()[:24]
+
+
+def _package() -> Path:
+    return Path(__file__).resolve().parent.parent  # the whole `linter` package
+
+
+def _library_files() -> list[tuple[Path, str]]:
+    """(folder, file) of each library whose version shapes the answer."""
+    found = []
     for library, file in (("spacy", "about.py"), ("simplemma", "__init__.py")):
         spec = importlib.util.find_spec(library)  # finds without importing
         if spec and spec.origin:
-            origin = Path(spec.origin).parent
-            _hash_files(digest, origin, [origin / file])
-    return digest.hexdigest()[:24]
+            found.append((Path(spec.origin).parent, file))
+    return found
+
+
+def _rule_folders(rule_dirs: Iterable[Path]) -> list[Path]:
+    return [builtin_rules_dir(), *rule_dirs]
+
+
+def _settings_json(words: dict[str, list[str]], severity: dict[str, str]) -> str:
+    return json.dumps([sorted(words.items()), sorted(severity.items())], ensure_ascii=False)
 
 
 def rules_digest(rule_dirs: Iterable[Path], words: dict[str, list[str]], severity: dict[str, str]) -> str:
     """The rule set as the linter would load it: the built-in rules, each pack, words and severities."""
+    import hashlib
+
     digest = hashlib.sha256()
-    for folder in [builtin_rules_dir(), *rule_dirs]:
+    for folder in _rule_folders(rule_dirs):
         digest.update(str(folder).encode("utf-8", "surrogateescape") + b"\0")
         _hash_files(digest, folder, _tree(folder))
-    digest.update(json.dumps([sorted(words.items()), sorted(severity.items())], ensure_ascii=False).encode())
+    digest.update(_settings_json(words, severity).encode())
     return digest.hexdigest()[:24]
 
 
-def identity(config) -> dict[str, str]:
-    """Everything that decides a linter's answer besides the per-request options (`Config`)."""
+def _stamp(name: str, info: os.stat_result, settled_before: int) -> list | None:
+    """What changes when a file's bytes, name or place change; None when it changed too recently."""
+    if max(info.st_mtime_ns, info.st_ctime_ns) >= settled_before:
+        return None
+    return [name, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _fingerprint(folder: Path, settled_before: int) -> list | None:
+    """The stamps of everything under `folder` (but __pycache__), sorted; None when something there
+    is too recent or cannot be listed surely (a folder behind a symbolic link): then the digests
+    are computed, not looked up."""
+    entries: list = []
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        try:
+            with os.scandir(folder / relative if relative else folder) as listing:
+                for entry in listing:
+                    if entry.name == "__pycache__":
+                        continue
+                    info = entry.stat()
+                    name = f"{relative}/{entry.name}" if relative else entry.name
+                    stamp = _stamp(name, info, settled_before)
+                    if stamp is None or (stat.S_ISDIR(info.st_mode) and entry.is_symlink()):
+                        return None
+                    entries.append(stamp)
+                    if stat.S_ISDIR(info.st_mode):
+                        pending.append(name)
+        except OSError:
+            return None
+    return sorted(entries)
+
+
+def _digests(rule_dirs: list[Path], words: dict[str, list[str]], severity: dict[str, str]) -> tuple[str, str]:
+    """(engine digest, rule-set digest), from the user's cache when the files' fingerprint is known."""
+    import time
+
+    settled_before = time.time_ns() - int(SETTLE_SECONDS * 1e9)
+    try:
+        stamps = [_stamp(str(origin / file), os.stat(origin / file), settled_before) for origin, file in _library_files()]
+    except OSError:
+        stamps = [None]
+    stamps += [_fingerprint(folder, settled_before) for folder in [_package(), *_rule_folders(rule_dirs)]]
+    key = None if None in stamps else [sys.version, __version__, _settings_json(words, severity),
+                                       [str(folder) for folder in _rule_folders(rule_dirs)], stamps]
+    cached = read_cache(IDENTITY_CACHE, private=True) if key is not None else None
+    entries = cached if isinstance(cached, list) else []
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("key") == key and all(isinstance(entry.get(k), str) for k in ("engine", "rules")):
+            return entry["engine"], entry["rules"]
+    engine, rules = engine_digest(), rules_digest(rule_dirs, words, severity)
+    if key is not None:
+        kept = [entry for entry in entries if isinstance(entry, dict)][: IDENTITY_CACHE_ENTRIES - 1]
+        write_cache(IDENTITY_CACHE, [{"key": key, "engine": engine, "rules": rules}, *kept])
+    return engine, rules
+
+
+def identity(config, cached: bool = False) -> dict[str, str]:
+    """Everything that decides a linter's answer besides the per-request options (`Config`).
+
+    With `cached`, the digests come from the user's cache when the files are unchanged (the
+    clients); the daemon hashes."""
     model = resolve_model(config.model)
     if model != "embedded" and Path(model).exists():
         model = str(Path(model).resolve())
-    return {
-        "version": __version__,
-        "engine": engine_digest(),
-        "model": model,
-        "rules": rules_digest(config.rule_dirs, config.words, config.severity),
-    }
+    if cached:
+        engine, rules = _digests(list(config.rule_dirs), config.words, config.severity)
+    else:
+        engine, rules = engine_digest(), rules_digest(config.rule_dirs, config.words, config.severity)
+    return {"version": __version__, "engine": engine, "model": model, "rules": rules}
 
 
 # --- talking to the daemon -------------------------------------------------------------
@@ -148,31 +244,19 @@ class _UnixConnection:
         """One request; the answer's JSON when the status is 200, else an exception."""
         if self.sock is None:
             self.connect()
+        # A per-read time-out alone lets a trickling answer run on: every read gets only what is
+        # left of `seconds` (sendall's time-out already bounds the whole send).
+        deadline = time.monotonic() + seconds
         self.sock.settimeout(seconds)
-        # A per-read time-out alone lets a trickling answer run on; the timer bounds the total.
-        timer = threading.Timer(seconds, self._cut)
-        timer.daemon = True
-        timer.start()
-        try:
-            payload = b"" if body is None else json.dumps(body).encode("utf-8")
-            head = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(payload)}\r\n"
-            if body is not None:
-                head += "Content-Type: application/json\r\n"
-            self.sock.sendall(head.encode("ascii") + b"\r\n" + payload)
-            status, data = _Response(self.sock).read()
-        finally:
-            timer.cancel()
+        payload = b"" if body is None else json.dumps(body).encode("utf-8")
+        head = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(payload)}\r\n"
+        if body is not None:
+            head += "Content-Type: application/json\r\n"
+        self.sock.sendall(head.encode("ascii") + b"\r\n" + payload)
+        status, data = _Response(self.sock, deadline).read()
         if status != 200:
             raise ValueError(f"status {status}")
         return json.loads(data.decode("utf-8"))
-
-    def _cut(self) -> None:
-        sock = self.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def close(self) -> None:
         if self.sock is not None:
@@ -187,10 +271,14 @@ class _Response:
     The buffer is a bytearray consumed from the front, and a line is searched for only in
     what arrived since the last search, so reading stays linear in the size of the answer."""
 
-    def __init__(self, sock: socket.socket):
-        self.sock, self.buffer = sock, bytearray()
+    def __init__(self, sock: socket.socket, deadline: float):
+        self.sock, self.buffer, self.deadline = sock, bytearray(), deadline
 
     def _fill(self) -> bool:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no answer in time")
+        self.sock.settimeout(left)
         chunk = self.sock.recv(1 << 16)
         self.buffer += chunk
         if len(self.buffer) > MAX_ANSWER_BYTES + (1 << 16):
@@ -264,7 +352,7 @@ class Daemon:
         body = {
             "identity": self._identity, **options, **render, "time_limit": time_limit,
             "sources": [{"path": s.path, "text": s.text, "kind": s.kind,
-                         "data": base64.b64encode(s.data).decode("ascii")} for s in sources],
+                         "data": binascii.b2a_base64(s.data, newline=False).decode("ascii")} for s in sources],
         }  # fmt: skip
         try:
             answer = self._connection.call("POST", LINT_PATH, body, time_limit + LINT_MARGIN)
@@ -294,7 +382,7 @@ def find_daemon(config, disabled: bool = False) -> Daemon | None:
         return None
     connection = _UnixConnection(path)
     try:
-        me = identity(config)
+        me = identity(config, cached=True)
         hello = connection.call("GET", HELLO_PATH, None, HELLO_TIMEOUT)
         if hello.get("identity") != me or not isinstance(hello.get("pipeline"), str):
             raise ValueError("another linter")
