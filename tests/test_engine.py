@@ -61,6 +61,7 @@ def test_offsets_lines_and_columns_agree(any_linter: Linter) -> None:
         ("Werkte de automaat niet, dan kunt u contant betalen.", "bad-news", False),
         ("Lukt het niet, neem dan contact op met de balie.", "bad-news", False),
         ("Wie geen pakket heeft gekregen, krijgt het geld terug.", "bad-news", False),
+        ("We zorgen dat het binnen drie weken klaar is, en lukt dat niet, dan krijg je een nieuw toestel.", "bad-news", False),
         ("Lukt het niet. Wij kunnen de kosten niet vergoeden.", "bad-news", True),
         # a gap stops at ";" and ":": the statement after it stands on its own
         ("Wij kunnen alles nakijken; er is niets veranderd aan uw meter.", "bad-news", False),

@@ -40,6 +40,8 @@ VERB_FIRST = frozenset(
     "zouden hadden mochten konden moesten wilden".split()
 )
 SUBJECTS = frozenset("u je jij het er dat dit jullie uw jouw ik we wij hij zij ze".split())
+# ", en lukt dat niet, dan ...": a clause after these (and a comma) may open with its verb too
+CLAUSE_JOINTS = frozenset("en maar of".split())
 # after an opening verb of any form: its subject or the start of a noun phrase
 VERB_FIRST_SUBJECTS = frozenset("u je jij de een uw jouw jullie die deze".split())
 # "als u ...", "als de huur ...": a condition; "als ontvanger", "als corporatie": a role
@@ -192,20 +194,26 @@ def _conditions_and_questions(doc: Doc, clause_of: list[int]) -> tuple[list[bool
         if words[-1].text == "?" or (len(words) > 1 and words[-1].is_punct and words[-2].text == "?"):
             for token in sent:
                 question[token.i] = True
-        first = words[0]
         # "Blijft u weigeren, dan ...": any word before "u"/"je" at the start is the finite verb;
-        # "Werkte de automaat niet, dan ..." and "..., neem dan contact op" go on the same way
-        verb_first = len(words) > 1 and (
-            (first.norm_ in VERB_FIRST and words[1].norm_ in SUBJECTS)
-            or (first.is_alpha and first.norm_ not in SUBJECTS and words[1].norm_ in VERB_FIRST_SUBJECTS)
-        )
-        if verb_first:
-            for n, word in enumerate(words[:-1]):
-                if word.text == "," and (words[n + 1].norm_ == "dan" or (
-                        n + 2 < len(words) and words[n + 1].is_alpha and words[n + 2].norm_ == "dan")):
-                    for i in range(first.i, word.i):
-                        conditional[i] = True
-                    break
+        # "Werkte de automaat niet, dan ..." and "..., neem dan contact op" go on the same way, and
+        # so does a clause after "; " or ", en" ("we zorgen ervoor, en lukt dat niet, dan ...").
+        # The comma before "dan" is looked up in one backward sweep, so this stays linear.
+        comma_dan = [len(words)] * (len(words) + 1)
+        for n in range(len(words) - 2, -1, -1):
+            opens_then = words[n].text == "," and (words[n + 1].norm_ == "dan" or (
+                n + 2 < len(words) and words[n + 1].is_alpha and words[n + 2].norm_ == "dan"))
+            comma_dan[n] = n if opens_then else comma_dan[n + 1]
+        for k, first in enumerate(words[:-1]):
+            before = words[k - 1] if k else None
+            clause_start = before is None or before.text in (";", ":") or (
+                before.norm_ in CLAUSE_JOINTS and k > 1 and words[k - 2].text == ",")
+            if not clause_start or comma_dan[k] == len(words):
+                continue
+            second = words[k + 1]
+            if (first.norm_ in VERB_FIRST and second.norm_ in SUBJECTS) or (
+                    first.is_alpha and first.norm_ not in SUBJECTS and second.norm_ in VERB_FIRST_SUBJECTS):
+                for i in range(first.i, words[comma_dan[k]].i):
+                    conditional[i] = True
         for token in words:
             previous = doc[token.i - 1] if token.i > sent.start else None
             opens_sentence_part = previous is None or previous.is_punct or previous.is_space
