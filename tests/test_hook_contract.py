@@ -185,3 +185,29 @@ def test_hostile_shapes_pass_well_within_the_budget(tmp_path: Path, shape: str) 
         ).encode()
     status, delivered, err = run_hook(tmp_path, data, "--mode", "warn", "--on-error", "block", "--time-budget", "120")
     assert status == 0 and delivered == data, err
+
+
+@pytest.mark.parametrize("mode, status_expected", [("warn", 0), ("block", 75)])
+def test_a_standard_error_nobody_reads_does_not_decide_the_message(tmp_path: Path, mode: str, status_expected: int) -> None:
+    """A mail client that closed its end of stderr: every diagnostic write fails (EPIPE), and the
+    message is still delivered complete (warn) or kept complete with exit 75 (block)."""
+    sink = tmp_path / "delivered.bin"
+    data = message(BAD_BODY)
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "LINT_REPLY_MODEL": "embedded", "LINT_REPLY_NO_DAEMON": "1", "PYTHONPATH": CHILD_PATH}
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", "from linter.frontends.hook import main; raise SystemExit(main())", "--mode", mode,
+             "--no-config", "--", sys.executable, "-c",
+             f"import sys,shutil; shutil.copyfileobj(sys.stdin.buffer, open({str(sink)!r}, 'wb'))"],
+            input=data, stdout=subprocess.DEVNULL, stderr=write_end, env=env, cwd=tmp_path, timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == status_expected
+    if mode == "warn":
+        assert sink.read_bytes() == data and not recovered(tmp_path)
+    else:
+        assert not sink.exists() and [path.read_bytes() for path in recovered(tmp_path)] == [data]

@@ -45,6 +45,17 @@ def _interrupt(signum, frame) -> None:  # noqa: ARG001 - signal handler signatur
     raise Interrupted(signal.Signals(signum).name)
 
 
+def _tell(message: str, nl: bool = True) -> None:
+    """A line on standard error. When it cannot be written (a closed or unread pipe), the message
+    goes on as it would have: a diagnostic must not decide between delivering and keeping, and the
+    dead stream is swapped for /dev/null so that Python's exit does not fail on flushing it."""
+    try:
+        echo(message, nl=nl)
+    except OSError:
+        with contextlib.suppress(OSError):
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")
+
+
 def recovery_dirs() -> list[Path]:
     """Where a kept message may go, best first: the state dir, the cache dir, home, a private /tmp folder."""
     import tempfile  # only when a message is kept
@@ -111,10 +122,10 @@ def deliver(command: list[str], data: bytes) -> int:
     try:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, start_new_session=True)
     except FileNotFoundError:
-        echo(f"lint-reply-sendmail: opdracht niet gevonden: {command[0]}")
+        _tell(f"lint-reply-sendmail: opdracht niet gevonden: {command[0]}")
         return 127
     except PermissionError:
-        echo(f"lint-reply-sendmail: opdracht niet uitvoerbaar: {command[0]}")
+        _tell(f"lint-reply-sendmail: opdracht niet uitvoerbaar: {command[0]}")
         return 126
     try:
         try:
@@ -158,14 +169,14 @@ def ask_on_terminal(report_text: str) -> bool | None:
 def keep(data: bytes, report_text: str, why: str) -> int:
     """Keep the message: a complete copy where one can be written, and always exit 75."""
     path, failures = save_copy(data)
-    echo(report_text, nl=False)
+    _tell(report_text, nl=False)
     for failure in failures:
-        echo(f"lint-reply-sendmail: kopie niet bewaard in {failure}")
+        _tell(f"lint-reply-sendmail: kopie niet bewaard in {failure}")
     if path is None:
-        echo(f"lint-reply-sendmail: {why}; niet verzonden. Er kon nergens een kopie worden bewaard: "
+        _tell(f"lint-reply-sendmail: {why}; niet verzonden. Er kon nergens een kopie worden bewaard: "
              "het bericht staat alleen nog in uw mailprogramma.")
     else:
-        echo(f"lint-reply-sendmail: {why}; niet verzonden. Een kopie staat in {path}")
+        _tell(f"lint-reply-sendmail: {why}; niet verzonden. Een kopie staat in {path}")
     return EX_TEMPFAIL
 
 
@@ -203,7 +214,7 @@ def cli(mode, on_error, channel, model, config_path, no_config, time_budget, sel
                                  list(command), time_budget, no_daemon)
     except Interrupted as stop:
         if data is None:
-            echo(f"lint-reply-sendmail: onderbroken ({stop}) voordat het bericht binnen was; niet verzonden.")
+            _tell(f"lint-reply-sendmail: onderbroken ({stop}) voordat het bericht binnen was; niet verzonden.")
             return EX_TEMPFAIL
         return keep(data, "", f"onderbroken ({stop})")
 
@@ -276,7 +287,7 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
         # names the file used, and --no-config makes a mail setup independent of the folder.
         config = load_config(None if no_config else find_config(config_path))
         if config.path and not config_path:
-            echo(f"lint-reply-sendmail: configuratie uit {config.path}")
+            _tell(f"lint-reply-sendmail: configuratie uit {config.path}")
         apply_overrides(config, select=select, ignore=ignore, fail_on=fail_on, channel=channel, model=model)
         if len(data) > config.max_size:
             raise ValueError(f"bericht groter dan {config.max_size} bytes (max-size)")
@@ -292,13 +303,13 @@ def check_and_deliver(data: bytes, mode: str, on_error: str, channel, model, con
     except Exception as error:  # noqa: BLE001 - whatever breaks in linting must not stop mail
         if on_error == "block":
             return keep(data, "", f"controleren mislukt ({type(error).__name__}: {error})")
-        echo(f"lint-reply-sendmail: controleren mislukt ({type(error).__name__}: {error}); toch verzonden.")
+        _tell(f"lint-reply-sendmail: controleren mislukt ({type(error).__name__}: {error}); toch verzonden.")
         return deliver(command, data)
     if not answer.findings[0] or not answer.fails[0]:
         return deliver(command, data)
     report_text = answer.output
     if mode == "warn":
-        echo(report_text, nl=False)
+        _tell(report_text, nl=False)
         return deliver(command, data)
     if mode == "confirm":
         answer = ask_on_terminal(report_text)
