@@ -17,11 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from linter import Linter  # noqa: E402
 
 WORDS = ["ik", "omdat", "helaas niet", "ik snap boos", "u heeft gelijk niet", "Dat kan niet."]
+# repeated clause starts that all reach one ", dan" at the end (the condition guard's worst case)
+TAILS = {"lukt het ;": ", dan bellen wij."}
+WORDS.append("lukt het ;")
 COUNTS = [1_000, 5_000, 20_000, 50_000]
 
 
 def measure(linter: Linter, word: str, count: int, repeats: int = 3) -> float:
-    text = (word + " ") * count
+    text = (word + " ") * count + TAILS.get(word, "")
     times = []
     for _ in range(repeats):
         started = time.perf_counter()

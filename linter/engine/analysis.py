@@ -197,12 +197,14 @@ def _conditions_and_questions(doc: Doc, clause_of: list[int]) -> tuple[list[bool
         # "Blijft u weigeren, dan ...": any word before "u"/"je" at the start is the finite verb;
         # "Werkte de automaat niet, dan ..." and "..., neem dan contact op" go on the same way, and
         # so does a clause after "; " or ", en" ("we zorgen ervoor, en lukt dat niet, dan ...").
-        # The comma before "dan" is looked up in one backward sweep, so this stays linear.
+        # The comma before "dan" is looked up in one backward sweep, and a token is marked at most
+        # once (later clause starts reach the same comma), so this stays linear.
         comma_dan = [len(words)] * (len(words) + 1)
         for n in range(len(words) - 2, -1, -1):
             opens_then = words[n].text == "," and (words[n + 1].norm_ == "dan" or (
                 n + 2 < len(words) and words[n + 1].is_alpha and words[n + 2].norm_ == "dan"))
             comma_dan[n] = n if opens_then else comma_dan[n + 1]
+        marked_to = 0  # doc index up to which tokens are already marked
         for k, first in enumerate(words[:-1]):
             before = words[k - 1] if k else None
             clause_start = before is None or before.text in (";", ":") or (
@@ -212,8 +214,10 @@ def _conditions_and_questions(doc: Doc, clause_of: list[int]) -> tuple[list[bool
             second = words[k + 1]
             if (first.norm_ in VERB_FIRST and second.norm_ in SUBJECTS) or (
                     first.is_alpha and first.norm_ not in SUBJECTS and second.norm_ in VERB_FIRST_SUBJECTS):
-                for i in range(first.i, words[comma_dan[k]].i):
+                end = words[comma_dan[k]].i
+                for i in range(max(first.i, marked_to), end):
                     conditional[i] = True
+                marked_to = max(marked_to, end)
         for token in words:
             previous = doc[token.i - 1] if token.i > sent.start else None
             opens_sentence_part = previous is None or previous.is_punct or previous.is_space
