@@ -31,9 +31,8 @@ FORMS_VERSION = "3"  # part of the cache key: raise it when the regular forms be
 
 
 def _present_stem(infinitive: str) -> str:
-    """The first person singular: staan -> sta, zetten -> zet, maken -> maak, geven -> geef ("" if not a verb)."""
-    if infinitive.endswith("aan") and len(infinitive) <= 6:  # gaan -> ga
-        return infinitive[:-2]
+    """The first person singular of a verb in -en: zetten -> zet, maken -> maak, geven -> geef, zien -> zie
+    ("" otherwise; gaan and staan are spelled out where they are needed)."""
     if not infinitive.endswith("en") or len(infinitive) < 4:
         return ""
     if infinitive.endswith(("ien", "oen")) and len(infinitive) <= 6:  # zien, doen
@@ -72,7 +71,7 @@ def participle_forms(infinitive: str) -> set[str]:
     so "[informeren]" missed "wij hebben u geïnformeerd". Irregular verbs get a form that
     no one writes, which matches nothing."""
     stem = _present_stem(infinitive)
-    if not stem or infinitive.endswith("aan") or infinitive.endswith(("ien", "oen")):
+    if not stem or infinitive.endswith(("ien", "oen")):
         return set()
     # the letter before -en decides, before v/z became f/s: leven -> geleefd, lachen -> gelacht
     ending = "" if stem.endswith(("t", "d")) else ("t" if infinitive[:-2].endswith(VOICELESS) else "d")
